@@ -1,0 +1,24 @@
+import { hash, verify } from "@node-rs/argon2";
+
+// OWASP's argon2id baseline (19 MiB, 2 iterations, 1 lane).
+const OPTIONS = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+
+export function hashPassword(password: string): Promise<string> {
+  return hash(password, OPTIONS);
+}
+
+export async function verifyPassword(passwordHash: string | null, password: string): Promise<boolean> {
+  if (!passwordHash) return false;
+  try {
+    return await verify(passwordHash, password);
+  } catch {
+    return false;
+  }
+}
+
+/** A fixed hash to verify against when the account does not exist, so timing does not reveal it. */
+let dummy: Promise<string> | undefined;
+export function dummyHash() {
+  dummy ??= hashPassword("not-a-real-password-for-timing");
+  return dummy;
+}

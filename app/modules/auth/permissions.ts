@@ -1,0 +1,89 @@
+/**
+ * The one place that answers "may this user do X on tenant T". Pure: routes and bureau functions
+ * build an `Actor` from the database and ask `can`.
+ */
+export const STAFF_ROLES = ["bureau_admin", "manager", "team_leader", "wfm_planner", "qa_analyst", "agent"] as const;
+export const CLIENT_ROLES = ["client_admin", "client_supervisor", "client_viewer"] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+export type ClientRole = (typeof CLIENT_ROLES)[number];
+
+export interface Actor {
+  userId: string;
+  staffRoles: readonly StaffRole[];
+  /** tenant id -> the user's client role there */
+  memberships: Readonly<Record<string, ClientRole>>;
+  /** tenant ids the user is assigned to as an agent */
+  agentTenants: readonly string[];
+}
+
+/** Bureau-wide actions (no tenant). */
+export const BUREAU_PERMISSIONS = {
+  "bureau.console": ["bureau_admin", "manager", "team_leader", "wfm_planner", "qa_analyst"],
+  "tenants.list": ["bureau_admin", "manager", "team_leader", "wfm_planner", "qa_analyst"],
+  "tenants.create": ["bureau_admin", "manager"],
+  "tenants.manage": ["bureau_admin", "manager"],
+  "tenants.suspend": ["bureau_admin"],
+  "staff.read": ["bureau_admin", "manager", "team_leader", "wfm_planner"],
+  "staff.manage": ["bureau_admin"],
+  "agents.read": ["bureau_admin", "manager", "team_leader", "wfm_planner", "qa_analyst"],
+  "agents.manage": ["bureau_admin", "manager", "wfm_planner"],
+  "audit.read": ["bureau_admin"],
+  "settings.manage": ["bureau_admin"],
+  "apikeys.bureau.manage": ["bureau_admin"],
+  "mail.outbox.read": ["bureau_admin"],
+  "agent.desktop": ["agent", "team_leader"],
+} as const satisfies Record<string, readonly StaffRole[]>;
+export type BureauPermission = keyof typeof BUREAU_PERMISSIONS;
+
+/** Actions on one tenant, by client role; bureau staff get them through STAFF_ON_TENANT. */
+export const TENANT_PERMISSIONS = {
+  "tenant.view": ["client_admin", "client_supervisor", "client_viewer"],
+  "tenant.members.read": ["client_admin", "client_supervisor"],
+  "tenant.members.manage": ["client_admin"],
+  "tenant.apikeys.manage": ["client_admin"],
+  "tenant.audit.read": ["client_admin"],
+  "tenant.numbers.read": ["client_admin", "client_supervisor", "client_viewer"],
+} as const satisfies Record<string, readonly ClientRole[]>;
+export type TenantPermission = keyof typeof TENANT_PERMISSIONS;
+
+/** What bureau staff may do on any tenant's portal (they operate the line for the client). */
+const STAFF_ON_TENANT: Record<TenantPermission, readonly StaffRole[]> = {
+  "tenant.view": ["bureau_admin", "manager", "team_leader", "wfm_planner", "qa_analyst"],
+  "tenant.members.read": ["bureau_admin", "manager", "team_leader"],
+  "tenant.members.manage": ["bureau_admin", "manager"],
+  "tenant.apikeys.manage": ["bureau_admin"],
+  "tenant.audit.read": ["bureau_admin", "manager"],
+  "tenant.numbers.read": ["bureau_admin", "manager", "team_leader", "wfm_planner", "qa_analyst"],
+};
+
+export function can(actor: Actor, permission: BureauPermission): boolean;
+export function can(actor: Actor, permission: TenantPermission, tenantId: string): boolean;
+export function can(actor: Actor, permission: BureauPermission | TenantPermission, tenantId?: string): boolean {
+  if (permission in BUREAU_PERMISSIONS) {
+    const allowed: readonly StaffRole[] = BUREAU_PERMISSIONS[permission as BureauPermission];
+    return actor.staffRoles.some((r) => allowed.includes(r));
+  }
+  const p = permission as TenantPermission;
+  if (!tenantId) return false;
+  if (actor.staffRoles.some((r) => STAFF_ON_TENANT[p].includes(r))) return true;
+  const role = actor.memberships[tenantId];
+  return role !== undefined && (TENANT_PERMISSIONS[p] as readonly ClientRole[]).includes(role);
+}
+
+/** Whether the user may know that tenant exists at all (otherwise its URLs answer 404, not 403). */
+export function canSeeTenant(actor: Actor, tenantId: string): boolean {
+  return can(actor, "tenant.view", tenantId) || actor.agentTenants.includes(tenantId);
+}
+
+export function isStaff(actor: Actor) {
+  return actor.staffRoles.length > 0;
+}
+
+/** Where a user lands after login. */
+export function homePath(actor: Actor, tenantSlugs: Readonly<Record<string, string>>): string {
+  if (can(actor, "bureau.console")) return "/bureau";
+  if (actor.staffRoles.includes("agent")) return "/agent";
+  const first = Object.keys(actor.memberships)[0];
+  if (first && tenantSlugs[first]) return `/t/${tenantSlugs[first]}`;
+  return "/profile";
+}

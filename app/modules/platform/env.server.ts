@@ -1,0 +1,95 @@
+import { z } from "zod";
+
+/**
+ * The one schema for the process environment. Web and workers call `loadEnv()` at boot, so a wrong
+ * variable stops the process with a message naming it instead of failing later on first use.
+ */
+const booleanish = z
+  .enum(["true", "false", "1", "0", ""])
+  .transform((v) => v === "true" || v === "1");
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Base URL the public reaches us on (links in e-mails, provider webhook signatures behind proxies). */
+  PUBLIC_URL: z.string().url().optional(),
+  /** Connection used by web and workers: a role that owns nothing and has no BYPASSRLS. */
+  DATABASE_URL: z.string().url().refine((u) => /^postgres(ql)?:/.test(u), "must be a postgres:// URL"),
+  /** Owner connection used only by migrations and the seed. Defaults to DATABASE_URL's server as user postgres. */
+  DATABASE_OWNER_URL: z
+    .string()
+    .url()
+    .refine((u) => /^postgres(ql)?:/.test(u), "must be a postgres:// URL")
+    .optional(),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  REDIS_URL: z.string().url().refine((u) => /^rediss?:/.test(u), "must be a redis:// URL"),
+  /** Signs CSRF tokens; at least 32 characters. No default: a secret must be chosen. */
+  SESSION_SECRET: z.string().min(32, "must be at least 32 characters"),
+  /** Bearer token for GET /metrics. When unset /metrics answers 404. */
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** smtp: send through SMTP_URL. outbox: keep mail in the database and show it at /dev/mail (demo). */
+  MAIL_TRANSPORT: z.enum(["smtp", "outbox"]).default("outbox"),
+  SMTP_URL: z.string().url().optional(),
+  MAIL_FROM: z.string().min(3).default("Hamkal <no-reply@hamkal.local>"),
+  /** Cookies get the Secure flag. Defaults to true in production. */
+  COOKIE_SECURE: booleanish.optional(),
+  LOGIN_MAX_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
+  LOGIN_MAX_PER_IP: z.coerce.number().int().min(1).default(30),
+  LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(10).default(900),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new EnvError(`Invalid environment (see .env.example):\n${lines.join("\n")}`);
+  }
+  const env = result.data;
+  if (env.MAIL_TRANSPORT === "smtp" && !env.SMTP_URL) {
+    throw new EnvError("Invalid environment (see .env.example):\n  SMTP_URL: required when MAIL_TRANSPORT=smtp");
+  }
+  return env;
+}
+
+let cached: Env | undefined;
+
+export function loadEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** For tests that change process.env between cases. */
+export function resetEnvCache() {
+  cached = undefined;
+}
+
+export function cookieSecure(env: Env = loadEnv()) {
+  return env.COOKIE_SECURE ?? env.NODE_ENV === "production";
+}
+
+export function ownerDatabaseUrl(env: Env = loadEnv()) {
+  if (env.DATABASE_OWNER_URL) return env.DATABASE_OWNER_URL;
+  const url = new URL(env.DATABASE_URL);
+  url.username = "postgres";
+  url.password = "";
+  return url.toString();
+}
+
+export function publicUrl(env: Env = loadEnv()) {
+  return (env.PUBLIC_URL ?? `http://${env.HOST === "0.0.0.0" ? "localhost" : env.HOST}:${env.PORT}`).replace(/\/$/, "");
+}
+
+/** Reads ./.env into process.env when present (Node's own loader; real environment wins). */
+export function loadDotenvFile(file = ".env") {
+  try {
+    process.loadEnvFile(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+  }
+}

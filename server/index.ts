@@ -1,0 +1,98 @@
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import compression from "compression";
+import express from "express";
+import { requestContext } from "../app/modules/platform/context.server";
+import { closeDb } from "../app/modules/platform/db.server";
+import { loadDotenvFile, loadEnv } from "../app/modules/platform/env.server";
+import { health } from "../app/modules/platform/health.server";
+import { logger } from "../app/modules/platform/logger.server";
+import { metrics, routeLabel } from "../app/modules/platform/metrics.server";
+import { closeRedis } from "../app/modules/platform/redis.server";
+
+process.env.HAMKAL_SERVICE ??= "web";
+loadDotenvFile();
+const env = (() => {
+  try {
+    return loadEnv();
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(1);
+  }
+})();
+const production = env.NODE_ENV === "production";
+
+const vite = production
+  ? undefined
+  : await import("vite").then((v) => v.createServer({ server: { middlewareMode: true } }));
+
+const app = express();
+app.disable("x-powered-by");
+app.set("trust proxy", "loopback");
+app.use(compression());
+
+// Request id + one log line per request; the id is echoed so a user can quote it to support.
+app.use((req, res, next) => {
+  const requestId = (req.get("x-request-id") ?? "").slice(0, 64) || randomUUID();
+  res.setHeader("X-Request-Id", requestId);
+  req.headers["x-hamkal-client-ip"] = req.ip ?? "unknown";
+  const started = process.hrtime.bigint();
+  requestContext.run({ requestId }, () => {
+    const store = requestContext.getStore();
+    res.on("finish", () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      metrics().httpDuration.observe({ method: req.method, route: routeLabel(req.path), status: String(res.statusCode) }, seconds);
+      if (req.path.startsWith("/assets/") || req.path === "/healthz") return;
+      requestContext.run(store ?? { requestId }, () =>
+        logger.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(seconds * 1000) }, "request"),
+      );
+    });
+    next();
+  });
+});
+
+app.get("/healthz", async (_req, res) => {
+  const result = await health();
+  res.status(result.status).json(result.body);
+});
+
+app.get("/metrics", async (req, res) => {
+  // Not public: without a configured token the endpoint does not exist.
+  const token = env.METRICS_TOKEN;
+  if (!token) return void res.status(404).end();
+  if (req.get("authorization") !== `Bearer ${token}`) {
+    return void res.status(401).set("WWW-Authenticate", 'Bearer realm="metrics"').end();
+  }
+  res.set("Content-Type", metrics().registry.contentType);
+  res.send(await metrics().registry.metrics());
+});
+
+if (vite) {
+  app.use(vite.middlewares);
+} else {
+  app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
+  app.use(express.static("build/client", { maxAge: "1h" }));
+}
+
+const build = vite
+  ? () => vite.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>
+  : ((await import(pathToFileURL(path.resolve("build/server/index.js")).href)) as ServerBuild);
+
+app.all("*", createRequestHandler({ build, mode: env.NODE_ENV }));
+
+const server = app.listen(env.PORT, env.HOST, () => {
+  logger.info({ url: `http://${env.HOST}:${env.PORT}` }, "web listening");
+});
+
+async function shutdown(signal: string) {
+  logger.info({ signal }, "web shutting down");
+  server.close();
+  await vite?.close();
+  await Promise.allSettled([closeDb(), closeRedis()]);
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
