@@ -4,6 +4,7 @@ import tsconfigPaths from "vite-tsconfig-paths";
 export default defineConfig({
   plugins: [tsconfigPaths()],
   test: {
+    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
     projects: [
       {
         plugins: [tsconfigPaths()],
@@ -18,7 +19,6 @@ export default defineConfig({
           globalSetup: ["tests/setup/integration-global.ts"],
           setupFiles: ["tests/setup/integration-each.ts"],
           pool: "forks",
-          poolOptions: { forks: { maxForks: 2, minForks: 1 } },
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
