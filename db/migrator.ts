@@ -1,10 +1,6 @@
-import { promises as fs } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { FileMigrationProvider, Kysely, Migrator, PostgresDialect, sql, type MigrationResultSet } from "kysely";
+import { Kysely, Migrator, PostgresDialect, sql, type MigrationResultSet } from "kysely";
 import pg from "pg";
-
-const migrationFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), "migrations");
+import { migrations } from "./migrations/index";
 
 function ownerDb(url: string) {
   return new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 2 }) }) });
@@ -76,7 +72,7 @@ export async function migrate(opts: { ownerUrl: string; appUrl: string; directio
   const kdb = ownerDb(opts.ownerUrl);
   try {
     await sql`select pg_advisory_lock(72201)`.execute(kdb);
-    const migrator = new Migrator({ db: kdb, provider: new FileMigrationProvider({ fs, path, migrationFolder }) });
+    const migrator = new Migrator({ db: kdb, provider: { getMigrations: async () => migrations } });
     const direction = opts.direction ?? "latest";
     const results =
       direction === "down" ? await migrator.migrateDown() : direction === "up" ? await migrator.migrateUp() : await migrator.migrateToLatest();

@@ -1,0 +1,11 @@
+import type { Migration } from "kysely";
+import * as m2026112201 from "./2026112201_foundation";
+
+/**
+ * Every migration, by name (timestamp order). A static list rather than a folder scan, so the same
+ * migrations run under tsx, Vitest's global setup and the bundled production image alike.
+ * tests/unit/migrations.test.ts fails when a file in this folder is missing here.
+ */
+export const migrations: Record<string, Migration> = {
+  "2026112201_foundation": m2026112201,
+};

@@ -1,0 +1,158 @@
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "~/modules/platform/db.server";
+import { withBureauScope, withTenant } from "~/modules/tenancy/scope.server";
+import { closeFactories, makeTenant, makeUser } from "../setup/factories";
+import { ownerDb } from "../setup/test-db";
+
+/**
+ * The database itself keeps tenants apart: under tenant A's context no table shows or accepts a row
+ * of tenant B, whatever the query says. Every table is covered by asking the catalog, so a table a
+ * later migration adds is tested without anyone editing this file.
+ */
+type Row = Record<string, unknown>;
+let tenantA: { id: string };
+let tenantB: { id: string };
+let tenantTables: string[];
+const owner = ownerDb();
+
+async function columnsOf(table: string) {
+  const { rows } = await sql<{ column_name: string; is_nullable: string; column_default: string | null; is_identity: string; data_type: string }>`
+    select column_name, is_nullable, column_default, is_identity, data_type
+    from information_schema.columns where table_schema = 'public' and table_name = ${table}`.execute(owner);
+  return rows;
+}
+
+beforeAll(async () => {
+  tenantA = await makeTenant();
+  tenantB = await makeTenant();
+  const agent = await makeUser({ staffRoles: ["agent"] });
+  const clientB = await makeUser({ memberOf: [{ tenantId: tenantB.id, role: "client_admin" }] });
+  await makeUser({ memberOf: [{ tenantId: tenantA.id, role: "client_viewer" }] });
+  // One row of tenant B (and of A) in every tenant-owned table of the foundation.
+  await owner.insertInto("agents").values({ user_id: agent.id, employee_code: `E-${agent.id.slice(0, 6)}` }).execute();
+  for (const t of [tenantA, tenantB]) {
+    await owner.insertInto("tenant_phone_numbers").values({ tenant_id: t.id, e164: `+98210000${Math.floor(Math.random() * 9000 + 1000)}` }).execute();
+    await owner.insertInto("tenant_business_hours").values({ tenant_id: t.id, weekday: 6, opens_at: "08:00", closes_at: "17:00" }).execute();
+    await owner.insertInto("tenant_holidays").values({ tenant_id: t.id, day: "2027-03-21", name: "Nowruz" }).execute();
+    await owner.insertInto("agent_assignments").values({ tenant_id: t.id, agent_id: agent.id }).execute();
+    await owner
+      .insertInto("tenant_api_keys")
+      .values({ tenant_id: t.id, name: "k", prefix: "hkt_x", secret_hash: `h-${t.id}`, scopes: ["tenant:read"] })
+      .execute();
+    await owner.insertInto("tenant_audit_log").values({ tenant_id: t.id, actor_label: "test", action: "test.seeded" }).execute();
+  }
+  void clientB;
+  const { rows } = await sql<{ table_name: string }>`
+    select c.relname as table_name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where c.relkind = 'r' and n.nspname = 'public'
+      and exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped)
+    order by 1`.execute(owner);
+  tenantTables = rows.map((r) => r.table_name);
+});
+
+afterAll(async () => {
+  await owner.destroy();
+  await closeFactories();
+});
+
+describe("row-level security", () => {
+  it("connects as a role that owns nothing and cannot bypass RLS", async () => {
+    const { rows } = await sql<{ rolsuper: boolean; rolbypassrls: boolean; owned: number }>`
+      select r.rolsuper, r.rolbypassrls,
+        (select count(*)::int from pg_class c where c.relowner = r.oid and c.relnamespace = 'public'::regnamespace) as owned
+      from pg_roles r where r.rolname = current_user`.execute(db());
+    expect(rows[0]).toEqual({ rolsuper: false, rolbypassrls: false, owned: 0 });
+  });
+
+  it("forces RLS with a policy on every table that has a tenant_id column", async () => {
+    const { rows } = await sql<{ relname: string; forced: boolean; enabled: boolean; policies: number }>`
+      select c.relname, c.relrowsecurity as enabled, c.relforcerowsecurity as forced,
+        (select count(*)::int from pg_policy p where p.polrelid = c.oid) as policies
+      from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where c.relkind = 'r' and n.nspname = 'public'
+        and exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped)`.execute(owner);
+    expect(rows.length).toBeGreaterThanOrEqual(7);
+    const weak = rows.filter((r) => !r.enabled || !r.forced || r.policies === 0).map((r) => r.relname);
+    expect(weak).toEqual([]);
+  });
+
+  it("leads every tenant table's primary key with tenant_id", async () => {
+    const { rows } = await sql<{ relname: string; first_column: string }>`
+      select c.relname, a.attname as first_column
+      from pg_index i join pg_class c on c.oid = i.indrelid
+      join pg_attribute a on a.attrelid = c.oid and a.attnum = i.indkey[0]
+      where i.indisprimary and c.relnamespace = 'public'::regnamespace
+        and exists (select 1 from pg_attribute t where t.attrelid = c.oid and t.attname = 'tenant_id' and not t.attisdropped)`.execute(owner);
+    expect(rows.filter((r) => r.first_column !== "tenant_id")).toEqual([]);
+  });
+
+  it("shows no row of tenant B in any tenant table under tenant A's context", async () => {
+    expect(tenantTables.length).toBeGreaterThanOrEqual(7);
+    for (const table of tenantTables) {
+      const counts = await withTenant(tenantA.id, async (trx) => {
+        const { rows } = await sql<{ total: number; foreign: number }>`
+          select count(*)::int as total, count(*) filter (where tenant_id <> ${tenantA.id})::int as foreign
+          from ${sql.table(table)}`.execute(trx);
+        return rows[0]!;
+      });
+      expect({ table, foreign: counts.foreign }).toEqual({ table, foreign: 0 });
+      // The filter in the query is not what hides B: asking for B explicitly returns nothing.
+      const explicit = await withTenant(tenantA.id, async (trx) => {
+        const { rows } = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)} where tenant_id = ${tenantB.id}`.execute(trx);
+        return rows[0]!.n;
+      });
+      expect({ table, explicit }).toEqual({ table, explicit: 0 });
+    }
+  });
+
+  it("refuses inserts of tenant B's rows under tenant A's context, in every tenant table", async () => {
+    for (const table of tenantTables) {
+      const [sample] = (await sql<Row>`select * from ${sql.table(table)} where tenant_id = ${tenantB.id} limit 1`.execute(owner)).rows;
+      expect(sample, `fixture row for ${table}`).toBeDefined();
+      const cols = await columnsOf(table);
+      // Copy B's row, dropping generated/defaulted keys so only the policy can refuse it.
+      const values: Row = {};
+      for (const c of cols) {
+        if (c.is_identity === "YES" || (c.column_default && c.column_name !== "tenant_id")) continue;
+        values[c.column_name] = sample![c.column_name];
+      }
+      values.tenant_id = tenantB.id;
+      const names = Object.keys(values);
+      const insert = sql`insert into ${sql.table(table)} (${sql.join(names.map((n) => sql.ref(n)))}) values (${sql.join(
+        names.map((n) => {
+          const v = values[n];
+          return Array.isArray(v) ? sql`${v}::text[]` : v !== null && typeof v === "object" && !(v instanceof Date) ? sql`${JSON.stringify(v)}::jsonb` : sql`${v}`;
+        }),
+      )})`;
+      await expect(withTenant(tenantA.id, (trx) => insert.execute(trx)), table).rejects.toThrow(/row-level security/);
+    }
+  });
+
+  it("refuses to move a row to another tenant and cannot touch B's rows", async () => {
+    const moved = await withTenant(tenantA.id, (trx) =>
+      trx.updateTable("tenant_holidays").set({ name: "x" }).where("tenant_id", "=", tenantB.id).executeTakeFirst(),
+    );
+    expect(moved.numUpdatedRows).toBe(0n);
+    await expect(
+      withTenant(tenantA.id, (trx) => trx.updateTable("tenant_holidays").set({ tenant_id: tenantB.id }).where("tenant_id", "=", tenantA.id).execute()),
+    ).rejects.toThrow(/row-level security/);
+    const deleted = await withTenant(tenantA.id, (trx) => trx.deleteFrom("tenant_phone_numbers").where("tenant_id", "=", tenantB.id).executeTakeFirst());
+    expect(deleted.numDeletedRows).toBe(0n);
+  });
+
+  it("shows a tenant only its own row of the tenants table, and nothing without a context", async () => {
+    const seen = await withTenant(tenantA.id, (trx) => trx.selectFrom("tenants").select("id").execute());
+    expect(seen.map((r) => r.id)).toEqual([tenantA.id]);
+    const none = await db().selectFrom("tenant_phone_numbers").select("tenant_id").execute();
+    expect(none).toEqual([]);
+    const all = await withBureauScope((trx) => trx.selectFrom("tenants").select("id").where("id", "in", [tenantA.id, tenantB.id]).execute());
+    expect(all).toHaveLength(2);
+  });
+
+  it("keeps the audit log append-only for the application role", async () => {
+    await expect(
+      withTenant(tenantA.id, (trx) => trx.deleteFrom("tenant_audit_log").where("tenant_id", "=", tenantA.id).execute()),
+    ).rejects.toThrow(/permission denied/);
+  });
+});
