@@ -8,9 +8,9 @@ import express from "express";
 import { requestContext } from "../app/modules/platform/context.server";
 import { closeDb } from "../app/modules/platform/db.server";
 import { loadDotenvFile, loadEnv } from "../app/modules/platform/env.server";
-import { health } from "../app/modules/platform/health.server";
 import { logger } from "../app/modules/platform/logger.server";
 import { metrics, routeLabel } from "../app/modules/platform/metrics.server";
+import { healthResponse, metricsResponse } from "../app/modules/platform/ops.server";
 import { closeRedis } from "../app/modules/platform/redis.server";
 
 process.env.HAMKAL_SERVICE ??= "web";
@@ -54,21 +54,11 @@ app.use((req, res, next) => {
   });
 });
 
-app.get("/healthz", async (_req, res) => {
-  const result = await health();
-  res.status(result.status).json(result.body);
-});
+type OpsResult = { status: number; contentType: string; body: string; headers?: Record<string, string> };
+const send = (res: express.Response, r: OpsResult) => res.status(r.status).set({ "Content-Type": r.contentType, ...r.headers }).send(r.body);
 
-app.get("/metrics", async (req, res) => {
-  // Not public: without a configured token the endpoint does not exist.
-  const token = env.METRICS_TOKEN;
-  if (!token) return void res.status(404).end();
-  if (req.get("authorization") !== `Bearer ${token}`) {
-    return void res.status(401).set("WWW-Authenticate", 'Bearer realm="metrics"').end();
-  }
-  res.set("Content-Type", metrics().registry.contentType);
-  res.send(await metrics().registry.metrics());
-});
+app.get("/healthz", async (_req, res) => send(res, await healthResponse()));
+app.get("/metrics", async (req, res) => send(res, await metricsResponse(req.get("authorization"), env.METRICS_TOKEN)));
 
 if (vite) {
   app.use(vite.middlewares);

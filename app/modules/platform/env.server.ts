@@ -38,6 +38,8 @@ export const envSchema = z.object({
   LOGIN_MAX_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
   LOGIN_MAX_PER_IP: z.coerce.number().int().min(1).default(30),
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(10).default(900),
+  /** Key prefix of the BullMQ queues in Redis (tests use their own so runs never share jobs). */
+  BULLMQ_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, "letters, digits, - and _ only").default("hamkal"),
 });
 
 export type Env = z.infer<typeof envSchema>;
