@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { buildOpenApiDocument, OPERATIONS, SCHEMAS } from "~/modules/api/openapi";
+import { API_SCOPES } from "~/modules/auth/api-key-token";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+describe("buildOpenApiDocument", () => {
+  const doc = buildOpenApiDocument({ serverUrl: "https://api.example" });
+
+  it("is an OpenAPI 3.1 document with a bearer scheme and the error schema", () => {
+    expect(doc.openapi).toBe("3.1.0");
+    expect(doc.servers).toEqual([{ url: "https://api.example" }]);
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
+    expect(doc.components.schemas.Error).toBe(SCHEMAS.Error);
+    expect(JSON.parse(JSON.stringify(doc))).toEqual(doc);
+  });
+
+  it("describes every registered operation under its path and method", () => {
+    for (const op of OPERATIONS) {
+      const entry = doc.paths[op.path]?.[op.method] as Record<string, unknown> | undefined;
+      expect(entry, `${op.method} ${op.path}`).toBeDefined();
+      expect(entry!.operationId).toBe(op.operationId);
+    }
+    const ids = OPERATIONS.map((o) => o.operationId);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("adds 401/403 with the error schema to secured operations, and only known scopes", () => {
+    const list = doc.paths["/api/v1/phone-numbers"]!.get as { security: unknown; responses: Record<string, Json> };
+    expect(list.security).toEqual([{ bearerAuth: ["numbers:read"] }]);
+    expect(list.responses["401"].content["application/json"].schema).toEqual({ $ref: "#/components/schemas/Error" });
+    expect(list.responses["403"]).toBeDefined();
+    const spec = doc.paths["/api/v1/openapi.json"]!.get as { security: unknown; responses: Record<string, unknown> };
+    expect(spec.security).toEqual([]);
+    expect(spec.responses["401"]).toBeUndefined();
+    for (const op of OPERATIONS) for (const s of op.scopes) expect(API_SCOPES).toContain(s);
+  });
+
+  it("points every $ref at a defined schema", () => {
+    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]!);
+    expect(refs.length).toBeGreaterThan(0);
+    for (const name of refs) expect(SCHEMAS[name], name).toBeDefined();
+  });
+
+  it("documents the request body of POST /phone-numbers", () => {
+    const post = doc.paths["/api/v1/phone-numbers"]!.post as { requestBody: Json; responses: Record<string, unknown> };
+    expect(post.requestBody.content["application/json"].schema).toEqual({ $ref: "#/components/schemas/PhoneNumberCreate" });
+    expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(["201", "401", "403", "409", "422"]));
+  });
+});
