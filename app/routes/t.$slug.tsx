@@ -107,7 +107,12 @@ export function ErrorBoundary() {
         <p className="error-code" dir="ltr">
           {status}
         </p>
-        <h2 id="portal-error-title">{t(`errors.${key}.title`)}</h2>
+        {/* Without the tenant header (404 / unknown tenant) the error is the page's main heading. */}
+        {data ? (
+          <h2 id="portal-error-title">{t(`errors.${key}.title`)}</h2>
+        ) : (
+          <h1 id="portal-error-title">{t(`errors.${key}.title`)}</h1>
+        )}
         <p>{t(`errors.${key}.body`)}</p>
         <a href="/">{t("errors.home")}</a>
       </section>
