@@ -1,0 +1,99 @@
+import { sha256 } from "@oslojs/crypto/sha2";
+import { encodeHexLowerCase } from "@oslojs/encoding";
+import { Queue, type JobsOptions } from "bullmq";
+import { Redis } from "ioredis";
+import type { z } from "zod";
+import { mailJobSchema } from "../mail/messages";
+import { loadEnv } from "./env.server";
+
+/**
+ * The one queue registry: queue name -> payload schema -> job options -> handler. Routes and modules
+ * enqueue through `enqueue` (type-checked and validated); workers/index.ts runs a BullMQ worker per
+ * entry and imports each handler lazily, so the web process never loads handler code.
+ */
+export interface JobContext {
+  queue: string;
+  jobId: string;
+  attempt: number;
+}
+
+interface QueueDefinition<S extends z.ZodTypeAny> {
+  schema: S;
+  concurrency: number;
+  jobOptions: JobsOptions;
+  /** A deterministic job id makes enqueueing the same work twice a no-op (BullMQ ignores the duplicate). */
+  jobId?: (payload: z.output<S>) => string | undefined;
+  handler: () => Promise<(payload: z.output<S>, ctx: JobContext) => Promise<unknown>>;
+}
+
+const define = <S extends z.ZodTypeAny>(d: QueueDefinition<S>) => d;
+
+const digest = (s: string) => encodeHexLowerCase(sha256(new TextEncoder().encode(s))).slice(0, 40);
+
+const DAY = 24 * 60 * 60;
+
+export const QUEUES = {
+  "mail.send": define({
+    schema: mailJobSchema,
+    concurrency: 5,
+    // 6 attempts, 5 s doubling: 5, 10, 20, 40, 80 s between them. Completed jobs (they carry a reset
+    // link) are removed at once; failed ones are kept a week for inspection.
+    jobOptions: { attempts: 6, backoff: { type: "exponential", delay: 5_000 }, removeOnComplete: true, removeOnFail: { age: 7 * DAY, count: 1000 } },
+    jobId: (p) => (p.template === "passwordReset" ? `passwordReset-${digest(p.token)}` : undefined),
+    handler: async () => (await import("../mail/send.server")).handleMailSend,
+  }),
+};
+
+export type QueueName = keyof typeof QUEUES;
+export type QueuePayload<N extends QueueName> = z.input<(typeof QUEUES)[N]["schema"]>;
+export const QUEUE_NAMES = Object.keys(QUEUES) as QueueName[];
+
+export function queuePrefix() {
+  return loadEnv().BULLMQ_PREFIX;
+}
+
+/** BullMQ needs connections that retry forever (maxRetriesPerRequest: null). */
+export function bullConnection(): Redis {
+  return new Redis(loadEnv().REDIS_URL, { maxRetriesPerRequest: null });
+}
+
+const KEY = Symbol.for("hamkal.queues");
+type Producers = { connection: Redis; queues: Map<string, Queue> };
+type Holder = { [KEY]?: Producers };
+
+function producers(): Producers {
+  const holder = globalThis as Holder;
+  holder[KEY] ??= { connection: bullConnection(), queues: new Map() };
+  return holder[KEY];
+}
+
+export function queue(name: QueueName): Queue {
+  const p = producers();
+  let q = p.queues.get(name);
+  if (!q) {
+    q = new Queue(name, { connection: p.connection, prefix: queuePrefix() });
+    p.queues.set(name, q);
+  }
+  return q;
+}
+
+/**
+ * Validates the payload against the queue's schema and adds the job with the queue's retry policy.
+ * Returns the job id (deterministic where the registry defines one).
+ */
+export async function enqueue<N extends QueueName>(name: N, payload: QueuePayload<N>, opts: JobsOptions = {}): Promise<string> {
+  const def = QUEUES[name] as unknown as QueueDefinition<z.ZodTypeAny>;
+  const data: unknown = def.schema.parse(payload);
+  const jobId = opts.jobId ?? def.jobId?.(data);
+  const job = await queue(name).add(name, data, { ...def.jobOptions, ...opts, ...(jobId ? { jobId } : {}) });
+  return job.id!;
+}
+
+export async function closeQueues() {
+  const holder = globalThis as Holder;
+  const p = holder[KEY];
+  holder[KEY] = undefined;
+  if (!p) return;
+  await Promise.allSettled([...p.queues.values()].map((q) => q.close()));
+  await p.connection.quit().catch(() => p.connection.disconnect());
+}
