@@ -11,6 +11,8 @@ declare module "@remix-run/node" {
 export default defineConfig({
   server: { hmr: process.env.NODE_ENV === "test" ? false : undefined },
   build: { target: "es2022" },
+  // Native server-only modules: never pre-bundle them for the browser.
+  optimizeDeps: { exclude: ["@node-rs/argon2"] },
   plugins: [
     remix({
       ignoredRouteFiles: ["**/*.server.ts", "**/__*.*", "**/*.test.*"],

@@ -11,6 +11,7 @@ import { loadDotenvFile, loadEnv } from "../app/modules/platform/env.server";
 import { logger } from "../app/modules/platform/logger.server";
 import { metrics, routeLabel } from "../app/modules/platform/metrics.server";
 import { healthResponse, metricsResponse } from "../app/modules/platform/ops.server";
+import { closeQueues } from "../app/modules/platform/queues.server";
 import { closeRedis } from "../app/modules/platform/redis.server";
 
 process.env.HAMKAL_SERVICE ??= "web";
@@ -81,7 +82,7 @@ async function shutdown(signal: string) {
   logger.info({ signal }, "web shutting down");
   server.close();
   await vite?.close();
-  await Promise.allSettled([closeDb(), closeRedis()]);
+  await Promise.allSettled([closeQueues(), closeDb(), closeRedis()]);
   process.exit(0);
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));

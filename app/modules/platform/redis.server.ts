@@ -9,7 +9,7 @@ type Holder = { [KEY]?: Redis };
 export function redis(): Redis {
   const holder = globalThis as Holder;
   if (!holder[KEY]) {
-    const client = new Redis(loadEnv().REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: false, lazyConnect: false });
+    const client = new Redis(loadEnv().REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
     // ioredis reconnects by itself; say so once in a while rather than on every retry.
     let lastWarn = 0;
     client.on("error", (err: Error) => {
@@ -25,7 +25,6 @@ export function redis(): Redis {
 export async function pingRedis(): Promise<boolean> {
   try {
     const r = redis();
-    if (r.status !== "ready") await new Promise((resolve) => setTimeout(resolve, 200));
     return (await Promise.race([r.ping(), new Promise<string>((resolve) => setTimeout(() => resolve("timeout"), 1000))])) === "PONG";
   } catch {
     return false;
