@@ -1,0 +1,195 @@
+import { asBureau, PermissionDenied } from "../auth/bureau.server";
+import { can } from "../auth/permissions";
+import { recordAudit } from "../auth/audit.server";
+import { hashPassword } from "../auth/password.server";
+import { insertStaffUser } from "../auth/staff.server";
+import { auditActor, type BureauCtx } from "../bureau/context.server";
+import { FieldConflict, mapConflicts, NotFoundError } from "../bureau/errors";
+import type { Trx } from "../platform/db.server";
+import type { AgentCreateInput, AgentUpdateInput } from "./schemas";
+
+/**
+ * Agents: staff users with the "agent" role and a row in `agents` (employee code, languages, skills),
+ * assigned to tenants with a priority and per-tenant skills. Assignments are tenant-owned rows, so
+ * their changes are audited on each tenant; the agent's own profile on the bureau log.
+ */
+export interface AgentAssignment {
+  tenantId: string;
+  tenantName: string;
+  tenantSlug: string;
+  priority: number;
+  skills: string[];
+}
+
+export interface Agent {
+  id: string;
+  name: string;
+  email: string;
+  status: "active" | "disabled";
+  employeeCode: string;
+  languages: string[];
+  skills: string[];
+  assignments: AgentAssignment[];
+}
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+async function selectAgents(trx: Trx, agentId?: string): Promise<Agent[]> {
+  let q = trx
+    .selectFrom("agents")
+    .innerJoin("users", "users.id", "agents.user_id")
+    .innerJoin("user_staff_roles", (j) => j.onRef("user_staff_roles.user_id", "=", "agents.user_id").on("user_staff_roles.role", "=", "agent"))
+    .select(["users.id", "users.name", "users.email", "users.status", "agents.employee_code", "agents.languages", "agents.skills"])
+    .orderBy("users.name");
+  if (agentId) q = q.where("agents.user_id", "=", agentId);
+  const rows = await q.execute();
+  if (!rows.length) return [];
+  const assignments = await trx
+    .selectFrom("agent_assignments")
+    .innerJoin("tenants", "tenants.id", "agent_assignments.tenant_id")
+    .select(["agent_assignments.agent_id", "agent_assignments.tenant_id", "agent_assignments.priority", "agent_assignments.skills", "tenants.name", "tenants.slug"])
+    .where(
+      "agent_assignments.agent_id",
+      "in",
+      rows.map((r) => r.id),
+    )
+    .orderBy("agent_assignments.priority")
+    .orderBy("tenants.name")
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    email: r.email,
+    status: r.status as Agent["status"],
+    employeeCode: r.employee_code,
+    languages: r.languages,
+    skills: r.skills,
+    assignments: assignments
+      .filter((a) => a.agent_id === r.id)
+      .map((a) => ({ tenantId: a.tenant_id, tenantName: a.name, tenantSlug: a.slug, priority: a.priority, skills: a.skills })),
+  }));
+}
+
+export async function listAgents(ctx: BureauCtx): Promise<Agent[]> {
+  return asBureau(ctx, "agents.read", (trx) => selectAgents(trx));
+}
+
+export async function getAgent(ctx: BureauCtx, agentId: string): Promise<Agent | null> {
+  if (!UUID_RE.test(agentId)) return null;
+  return asBureau(ctx, "agents.read", async (trx) => (await selectAgents(trx, agentId))[0] ?? null);
+}
+
+export async function agentCount(ctx: BureauCtx): Promise<number> {
+  return asBureau(ctx, "bureau.console", async (trx) => {
+    const row = await trx
+      .selectFrom("agents")
+      .innerJoin("users", "users.id", "agents.user_id")
+      .select((eb) => eb.fn.countAll<string>().as("n"))
+      .where("users.status", "=", "active")
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  });
+}
+
+/** Creating an agent: a staff user with the agent role plus the agents row, in one transaction. */
+export async function createAgent(ctx: BureauCtx, input: AgentCreateInput): Promise<Agent> {
+  const passwordHash = await hashPassword(input.password);
+  // Creating a user is staff management, the agents row agent management: both are required.
+  if (!can(ctx.actor, "agents.manage")) throw new PermissionDenied("agents.manage");
+  return mapConflicts(
+    () =>
+      asBureau(ctx, "staff.manage", async (trx) => {
+          const taken = await trx.selectFrom("agents").select("user_id").where("employee_code", "=", input.employeeCode).executeTakeFirst();
+          if (taken) throw new FieldConflict("employeeCode", "validation:employeeCodeTaken");
+          const id = await insertStaffUser(trx, { ...input, roles: ["agent"] }, passwordHash);
+          await trx
+            .insertInto("agents")
+            .values({ user_id: id, employee_code: input.employeeCode, languages: input.languages, skills: input.skills })
+            .execute();
+          await recordAudit(trx, {
+            tenantId: null,
+            actor: auditActor(ctx),
+            ip: ctx.ip,
+            action: "agent.created",
+            target: { type: "user", id },
+            data: { email: input.email, name: input.name, employeeCode: input.employeeCode, languages: input.languages, skills: input.skills },
+          });
+          return (await selectAgents(trx, id))[0]!;
+      }),
+    {
+      agents_employee_code_key: { field: "employeeCode", messageKey: "validation:employeeCodeTaken" },
+      users_email_key: { field: "email", messageKey: "validation:emailTaken" },
+    },
+  );
+}
+
+export async function updateAgent(ctx: BureauCtx, agentId: string, input: AgentUpdateInput): Promise<void> {
+  await asBureau(ctx, "agents.manage", async (trx) => {
+    if (!UUID_RE.test(agentId)) throw new NotFoundError("agent");
+    const before = (await selectAgents(trx, agentId))[0];
+    if (!before) throw new NotFoundError("agent");
+    await trx.selectFrom("agents").select("user_id").where("user_id", "=", agentId).forUpdate().execute();
+    await trx.updateTable("agents").set({ languages: input.languages, skills: input.skills }).where("user_id", "=", agentId).execute();
+    if (JSON.stringify(before.languages) !== JSON.stringify(input.languages) || JSON.stringify(before.skills) !== JSON.stringify(input.skills)) {
+      await recordAudit(trx, {
+        tenantId: null,
+        actor: auditActor(ctx),
+        ip: ctx.ip,
+        action: "agent.updated",
+        target: { type: "user", id: agentId },
+        data: { languages: { from: before.languages, to: input.languages }, skills: { from: before.skills, to: input.skills } },
+      });
+    }
+
+    const wanted = new Map(input.assignments.filter((a) => a.assigned).map((a) => [a.tenantId, a]));
+    const tenantIds = [...new Set(input.assignments.map((a) => a.tenantId))];
+    const existingTenants = tenantIds.length
+      ? new Set((await trx.selectFrom("tenants").select("id").where("id", "in", tenantIds).execute()).map((t) => t.id))
+      : new Set<string>();
+    for (const id of wanted.keys()) if (!existingTenants.has(id)) throw new NotFoundError("tenant");
+    const current = new Map(before.assignments.map((a) => [a.tenantId, a]));
+    const actor = auditActor(ctx);
+
+    for (const [tenantId, prev] of current) {
+      const next = wanted.get(tenantId);
+      if (!next) {
+        await trx.deleteFrom("agent_assignments").where("tenant_id", "=", tenantId).where("agent_id", "=", agentId).execute();
+        await recordAudit(trx, {
+          tenantId,
+          actor,
+          ip: ctx.ip,
+          action: "agent.unassigned",
+          target: { type: "user", id: agentId },
+          data: { employeeCode: before.employeeCode },
+        });
+      } else if (next.priority !== prev.priority || JSON.stringify(next.skills) !== JSON.stringify(prev.skills)) {
+        await trx
+          .updateTable("agent_assignments")
+          .set({ priority: next.priority, skills: next.skills })
+          .where("tenant_id", "=", tenantId)
+          .where("agent_id", "=", agentId)
+          .execute();
+        await recordAudit(trx, {
+          tenantId,
+          actor,
+          ip: ctx.ip,
+          action: "agent.assignment.updated",
+          target: { type: "user", id: agentId },
+          data: { employeeCode: before.employeeCode, priority: { from: prev.priority, to: next.priority }, skills: { from: prev.skills, to: next.skills } },
+        });
+      }
+    }
+    for (const [tenantId, next] of wanted) {
+      if (current.has(tenantId)) continue;
+      await trx.insertInto("agent_assignments").values({ tenant_id: tenantId, agent_id: agentId, priority: next.priority, skills: next.skills }).execute();
+      await recordAudit(trx, {
+        tenantId,
+        actor,
+        ip: ctx.ip,
+        action: "agent.assigned",
+        target: { type: "user", id: agentId },
+        data: { employeeCode: before.employeeCode, priority: next.priority, skills: next.skills },
+      });
+    }
+  });
+}
