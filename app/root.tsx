@@ -23,6 +23,7 @@ import fontCss from "vazirmatn/Vazirmatn-Variable-font-face.css?url";
 import appCss from "./styles/app.css?url";
 
 export const links: LinksFunction = () => [
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
   { rel: "stylesheet", href: fontCss },
   { rel: "stylesheet", href: appCss },
 ];
