@@ -15,7 +15,7 @@ COPY package.json package-lock.json ./
 # lockfile present installs the locked versions.
 RUN npm install --no-audit --no-fund
 
-# ---- build: Remix client + server bundles, then server.js and workers.js -----------------------
+# ---- build: Remix client + server bundles, then server.js, workers.js, migrate.js, seed.js -------
 FROM deps AS build
 COPY . .
 RUN NODE_ENV=production npm run build
@@ -41,14 +41,23 @@ RUN apt-get update && apt-get install -y --no-install-recommends tini \
   && rm -rf /var/lib/apt/lists/*
 COPY --from=prod-deps --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/build ./build
-COPY --chown=node:node package.json tsconfig.json ./
-# Workers read translations from disk; migrate runs the TypeScript migrations with tsx (a runtime
-# dependency) and needs db/ plus the modules it imports from app/ (the sources are small).
+COPY --chown=node:node package.json ./
+# Workers read their translations (e-mail) from disk.
 COPY --chown=node:node locales ./locales
-COPY --chown=node:node db ./db
-COPY --chown=node:node app ./app
-COPY --chown=node:node docker/entrypoint.sh /usr/local/bin/hamkal
-RUN chmod 0755 /usr/local/bin/hamkal
+# The image's roles: web (default), workers, migrate [latest|up|down], seed; anything else runs as is.
+COPY --chmod=0755 <<'SH' /usr/local/bin/hamkal
+#!/bin/sh
+set -eu
+role="${1:-web}"
+[ "$#" -gt 0 ] && shift
+case "$role" in
+  web) exec node --enable-source-maps build/node/server.js "$@" ;;
+  workers) exec node --enable-source-maps build/node/workers.js "$@" ;;
+  migrate) exec node --enable-source-maps build/node/migrate.js "${1:-latest}" ;;
+  seed) exec node --enable-source-maps build/node/seed.js ;;
+  *) exec "$role" "$@" ;;
+esac
+SH
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \

@@ -16,7 +16,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["scripts/**", "db/**", "bench/**", "tests/**", ".ci/**"],
+    files: ["app/processes/demo.ts", "esbuild.config.mjs", "db/**", "bench/**", "tests/**", ".ci/**"],
     languageOptions: { globals: { console: "readonly", process: "readonly" } },
     rules: { "no-console": "off" },
   },

