@@ -1,4 +1,4 @@
-import { useRouteLoaderData } from "@remix-run/react";
+import { Form, useRouteLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 
@@ -77,5 +77,19 @@ export function Ltr({ children }: { children: ReactNode }) {
     <bdi dir="ltr" className="ltr">
       {children}
     </bdi>
+  );
+}
+
+/** A one-button form acting on one table row (remove a number, a holiday…), CSRF included. */
+export function RowActionForm({ intent, id, label, ariaLabel }: { intent: string; id: string; label: string; ariaLabel?: string }) {
+  return (
+    <Form method="post" className="inline-form">
+      <CsrfInput />
+      <input type="hidden" name="intent" value={intent} />
+      <input type="hidden" name="id" value={id} />
+      <button type="submit" className="button button--ghost button--small" aria-label={ariaLabel}>
+        {label}
+      </button>
+    </Form>
   );
 }

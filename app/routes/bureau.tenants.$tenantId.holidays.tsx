@@ -4,7 +4,7 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@rem
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { bureauLinks, FlashNotice, useLang } from "~/components/bureau-ui";
-import { CsrfInput, Field, FormErrors } from "~/components/forms";
+import { CsrfInput, Field, FormErrors, RowActionForm } from "~/components/forms";
 import { requireCsrf } from "~/modules/auth/csrf.server";
 import { notFound, requireBureauPermission } from "~/modules/auth/guards.server";
 import { can } from "~/modules/auth/permissions";
@@ -92,14 +92,7 @@ export default function TenantHolidays() {
                   <td>{h.name}</td>
                   {canManage ? (
                     <td>
-                      <Form method="post" className="bureau-inline-form">
-                        <CsrfInput />
-                        <input type="hidden" name="intent" value="remove" />
-                        <input type="hidden" name="id" value={h.id} />
-                        <button type="submit" className="button button--ghost button--small" aria-label={t("tenants.holidays.removeLabel", { name: h.name })}>
-                          {t("tenants.holidays.remove")}
-                        </button>
-                      </Form>
+                      <RowActionForm intent="remove" id={h.id} label={t("tenants.holidays.remove")} ariaLabel={t("tenants.holidays.removeLabel", { name: h.name })} />
                     </td>
                   ) : null}
                 </tr>

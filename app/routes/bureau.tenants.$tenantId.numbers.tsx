@@ -4,7 +4,7 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@rem
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { bureauLinks, FlashNotice } from "~/components/bureau-ui";
-import { CsrfInput, ErrorList, Field, FormErrors, Ltr } from "~/components/forms";
+import { CsrfInput, ErrorList, Field, FormErrors, Ltr, RowActionForm } from "~/components/forms";
 import { requireCsrf } from "~/modules/auth/csrf.server";
 import { notFound, requireBureauPermission } from "~/modules/auth/guards.server";
 import { can } from "~/modules/auth/permissions";
@@ -101,14 +101,7 @@ export default function TenantNumbers() {
                   </td>
                   {canManage ? (
                     <td>
-                      <Form method="post" className="bureau-inline-form">
-                        <CsrfInput />
-                        <input type="hidden" name="intent" value="remove" />
-                        <input type="hidden" name="id" value={n.id} />
-                        <button type="submit" className="button button--ghost button--small" aria-label={t("tenants.phone.removeLabel", { number: n.e164 })}>
-                          {t("tenants.phone.remove")}
-                        </button>
-                      </Form>
+                      <RowActionForm intent="remove" id={n.id} label={t("tenants.phone.remove")} ariaLabel={t("tenants.phone.removeLabel", { number: n.e164 })} />
                     </td>
                   ) : null}
                 </tr>
