@@ -34,15 +34,17 @@ export const links: LinksFunction = () => [
   { rel: "stylesheet", href: appCss },
 ];
 
-export const meta: MetaFunction = () => [{ title: "Hamkal" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.appName ?? "Hamkal" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const lang = (await i18nServer.getLocale(request)) as Language;
   const auth = await getAuth(request);
   const csrf = ensureCsrfToken(request);
   const signedIn = auth && (!auth.user.totpEnabled || auth.session.twoFactorVerified);
+  const t = await i18nServer.getFixedT(lang);
   return data(
     {
+      appName: t("appName"),
       lang,
       dir: directionOf(lang),
       csrf: csrf.token,
