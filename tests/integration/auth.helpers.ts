@@ -1,9 +1,11 @@
+import { issueCsrfToken } from "~/modules/auth/csrf.server";
 import { decodeBase32IgnorePadding } from "@oslojs/encoding";
 import { generateHOTP } from "@oslojs/otp";
 import { TOTP_PERIOD_SECONDS } from "../../app/modules/auth/totp";
 
 /** Requests for calling the auth routes' loaders and actions directly (no HTTP server). */
-export const CSRF = "auth-test-csrf-token-0123456789abcdefgh";
+// A signed token, as the root loader would have set in the browser.
+export const CSRF = issueCsrfToken();
 
 let ipCounter = 0;
 /** A fresh client IP per test, so per-IP limits of one test never touch another. */

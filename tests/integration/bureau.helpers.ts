@@ -1,3 +1,4 @@
+import { issueCsrfToken } from "~/modules/auth/csrf.server";
 import { createSession, generateSessionToken } from "../../app/modules/auth/session.server";
 import { loadActor } from "../../app/modules/auth/actor.server";
 import type { BureauCtx } from "../../app/modules/bureau/context.server";
@@ -6,7 +7,8 @@ import { makeUser } from "../setup/factories";
 import { ownerDb } from "../setup/test-db";
 
 /** Bureau console test helpers: actors for module calls, signed-in requests for route calls. */
-export const CSRF = "bureau-test-csrf-token-0123456789abcdef";
+// A signed token, as the root loader would have set in the browser.
+export const CSRF = issueCsrfToken();
 
 let owner: ReturnType<typeof ownerDb> | undefined;
 export const ownerConn = () => (owner ??= ownerDb());

@@ -18,3 +18,21 @@ describe("operations endpoints", () => {
     expect(ok.body).toContain("process_cpu_user_seconds_total");
   });
 });
+
+describe("CSRF tokens", () => {
+  it("accepts only tokens signed with SESSION_SECRET that match the form field", async () => {
+    const { csrfValid, issueCsrfToken } = await import("~/modules/auth/csrf.server");
+    const token = issueCsrfToken();
+    const req = (cookie: string) => new Request("http://localhost/x", { method: "POST", headers: { cookie: `hk_csrf=${cookie}` } });
+    const form = (v: string) => {
+      const f = new FormData();
+      f.set("csrf", v);
+      return f;
+    };
+    expect(csrfValid(req(token), form(token))).toBe(true);
+    expect(csrfValid(req(token), form(issueCsrfToken()))).toBe(false);
+    // A planted cookie with a matching field but no valid signature is refused.
+    const forged = `${"a".repeat(32)}.${"b".repeat(43)}`;
+    expect(csrfValid(req(forged), form(forged))).toBe(false);
+  });
+});

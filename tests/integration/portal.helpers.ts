@@ -1,7 +1,9 @@
+import { issueCsrfToken } from "~/modules/auth/csrf.server";
 import { createSession, generateSessionToken } from "../../app/modules/auth/session.server";
 
 /** Signed-in requests for calling route loaders and actions directly (no HTTP server). */
-export const CSRF = "portal-test-csrf-token-0123456789abcdef";
+// A signed token, as the root loader would have set in the browser.
+export const CSRF = issueCsrfToken();
 
 export async function signIn(userId: string): Promise<string> {
   const token = generateSessionToken();

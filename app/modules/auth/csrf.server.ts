@@ -1,20 +1,39 @@
+import { createHmac } from "node:crypto";
 import { encodeBase64urlNoPadding } from "@oslojs/encoding";
-import { cookieSecure } from "../platform/env.server";
+import { cookieSecure, loadEnv } from "../platform/env.server";
 import { readCookie } from "./session.server";
 
 /**
  * CSRF: the session cookie is SameSite=Lax already; on top, every form carries a token that must
- * equal a per-browser cookie (double submit), and a cross-origin Origin header is refused.
+ * equal a per-browser cookie (double submit), and a cross-origin Origin header is refused. The token
+ * is signed with SESSION_SECRET, so a cookie planted from a sibling subdomain cannot be made to pass.
  */
 export const CSRF_COOKIE = "hk_csrf";
 export const CSRF_FIELD = "csrf";
 
-export function ensureCsrfToken(request: Request): { token: string; setCookie: string | null } {
-  const existing = readCookie(request, CSRF_COOKIE);
-  if (existing && /^[A-Za-z0-9_-]{32,}$/.test(existing)) return { token: existing, setCookie: null };
+function sign(value: string) {
+  return createHmac("sha256", loadEnv().SESSION_SECRET).update(`csrf:${value}`).digest("base64url");
+}
+
+/** "<random>.<hmac>" with a valid signature. */
+function wellFormed(token: string | null): token is string {
+  if (!token) return false;
+  const m = /^([A-Za-z0-9_-]{32})\.([A-Za-z0-9_-]{43})$/.exec(token);
+  return !!m && timingSafeEqual(sign(m[1]!), m[2]!);
+}
+
+/** A fresh signed token (what a browser's first page view sets). */
+export function issueCsrfToken(): string {
   const bytes = new Uint8Array(24);
   crypto.getRandomValues(bytes);
-  const token = encodeBase64urlNoPadding(bytes);
+  const random = encodeBase64urlNoPadding(bytes);
+  return `${random}.${sign(random)}`;
+}
+
+export function ensureCsrfToken(request: Request): { token: string; setCookie: string | null } {
+  const existing = readCookie(request, CSRF_COOKIE);
+  if (wellFormed(existing)) return { token: existing, setCookie: null };
+  const token = issueCsrfToken();
   const cookie = [`${CSRF_COOKIE}=${token}`, "Path=/", "HttpOnly", "SameSite=Lax", ...(cookieSecure() ? ["Secure"] : [])].join("; ");
   return { token, setCookie: cookie };
 }
@@ -38,7 +57,7 @@ export function csrfValid(request: Request, formData: FormData): boolean {
   }
   const cookie = readCookie(request, CSRF_COOKIE);
   const field = formData.get(CSRF_FIELD);
-  return !!cookie && typeof field === "string" && timingSafeEqual(cookie, field);
+  return wellFormed(cookie) && typeof field === "string" && timingSafeEqual(cookie, field);
 }
 
 /** Throws a 403 for a forged or stale form post. */
