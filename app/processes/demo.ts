@@ -449,6 +449,8 @@ async function main() {
     // The demo serves plain http: Secure cookies would never come back.
     COOKIE_SECURE: "false",
     MAIL_TRANSPORT: "outbox",
+    // The demo's public mailbox at /dev/mail (off by default in production).
+    DEV_MAILBOX: "true",
     LOG_LEVEL: process.env.LOG_LEVEL || "warn",
   };
 

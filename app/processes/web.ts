@@ -10,6 +10,7 @@ import { closeDb } from "../modules/platform/db.server";
 import { loadDotenvFile, loadEnv } from "../modules/platform/env.server";
 import { logger } from "../modules/platform/logger.server";
 import { metrics, routeLabel } from "../modules/platform/metrics.server";
+import { redactPath } from "../modules/platform/redact-path";
 import { healthResponse, metricsResponse } from "../modules/platform/ops.server";
 import { closeQueues } from "../modules/platform/queues.server";
 import { closeRedis } from "../modules/platform/redis.server";
@@ -48,7 +49,7 @@ app.use((req, res, next) => {
       metrics().httpDuration.observe({ method: req.method, route: routeLabel(req.path), status: String(res.statusCode) }, seconds);
       if (req.path.startsWith("/assets/") || req.path === "/healthz") return;
       requestContext.run(store ?? { requestId }, () =>
-        logger.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(seconds * 1000) }, "request"),
+        logger.info({ method: req.method, path: redactPath(req.path), status: res.statusCode, ms: Math.round(seconds * 1000) }, "request"),
       );
     });
     next();

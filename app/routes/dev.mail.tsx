@@ -7,7 +7,7 @@ import { notFound } from "~/modules/auth/guards.server";
 import type { Language } from "~/modules/i18n/config";
 import { formatDateTime } from "~/modules/i18n/format";
 import { getT } from "~/modules/i18n/i18n.server";
-import { listOutbox, outboxEnabled } from "~/modules/mail/outbox.server";
+import { devMailboxEnabled, listOutbox } from "~/modules/mail/outbox.server";
 import authCss from "~/styles/auth.css?url";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: authCss }];
@@ -15,10 +15,11 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
 
 /**
  * The demo's mailbox: mail kept by MAIL_TRANSPORT=outbox, readable without signing in so a demo user
- * can follow a password-reset link. It does not exist when mail really goes out (smtp).
+ * can follow a password-reset link. It does not exist when mail really goes out (smtp), nor in
+ * production unless DEV_MAILBOX=true (the demo).
  */
 export async function loader({ request }: LoaderFunctionArgs) {
-  if (!outboxEnabled()) notFound();
+  if (!devMailboxEnabled()) notFound();
   const { t, lng } = await getT(request, "auth");
   const mails = await listOutbox();
   return {

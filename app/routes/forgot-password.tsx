@@ -7,7 +7,7 @@ import { AuthCard, withoutKey } from "~/components/auth-card";
 import { CsrfInput, Field, FormErrors, Notice } from "~/components/forms";
 import { requireCsrf } from "~/modules/auth/csrf.server";
 import { clientIp } from "~/modules/auth/guards.server";
-import { requestPasswordReset } from "~/modules/auth/password-reset.server";
+import { requestPasswordResetInBackground } from "~/modules/auth/password-reset.server";
 import { forgotPasswordSchema } from "~/modules/auth/schemas";
 import type { Language } from "~/modules/i18n/config";
 import { getT, i18nServer } from "~/modules/i18n/i18n.server";
@@ -27,8 +27,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const submission = parseWithZod(formData, { schema: forgotPasswordSchema });
   if (submission.status !== "success") return data({ result: submission.reply(), sent: false }, { status: 400 });
   const lang = (await i18nServer.getLocale(request)) as Language;
-  await requestPasswordReset({ email: submission.value.email, ip: clientIp(request), fallbackLocale: lang });
-  // The same answer whether or not the address has an account.
+  // Not awaited: the same answer, in the same time, whether or not the address has an account.
+  void requestPasswordResetInBackground({ email: submission.value.email, ip: clientIp(request), fallbackLocale: lang });
   return { result: submission.reply({ resetForm: true }), sent: true };
 }
 

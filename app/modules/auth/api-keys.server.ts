@@ -60,6 +60,7 @@ export function listTenantApiKeys(tenantId: string): Promise<ApiKeySummary[]> {
       .selectFrom("tenant_api_keys as k")
       .leftJoin("users as u", "u.id", "k.created_by")
       .select(["k.id", "k.name", "k.prefix", "k.scopes", "k.created_at", "k.last_used_at", "k.revoked_at", "u.name as created_by_name"])
+      .where("k.tenant_id", "=", tenantId)
       .orderBy("k.revoked_at", (ob) => ob.desc().nullsFirst())
       .orderBy("k.created_at", "desc")
       .execute();
@@ -132,6 +133,7 @@ export function revokeTenantApiKey(tenantId: string, keyId: string, actor: Audit
     const row = await trx
       .updateTable("tenant_api_keys")
       .set({ revoked_at: new Date() })
+      .where("tenant_id", "=", tenantId)
       .where("id", "=", keyId)
       .where("revoked_at", "is", null)
       .returning(["id", "prefix", "name"])

@@ -1,9 +1,9 @@
 import { db } from "../platform/db.server";
 import { loadEnv } from "../platform/env.server";
 import { recordAudit } from "./audit.server";
-import { dummyHash, verifyPassword } from "./password.server";
+import { verifyPasswordEvenly } from "./password.server";
 import { clearLimit, hitLimit, limitState } from "./rate-limit.server";
-import { createSession, generateSessionToken, hashToken, invalidateSession, type Session } from "./session.server";
+import { createSession, generateSessionToken, hashToken, type Session } from "./session.server";
 
 /**
  * Password sign-in. An unknown e-mail and a wrong password answer the same (and take the same time:
@@ -38,16 +38,20 @@ export async function attemptLogin(input: LoginInput): Promise<LoginResult> {
   const email = input.email.trim().toLowerCase();
 
   const ipCount = await hitLimit("login:ip", input.ip, rules.ip);
-  const account = await limitState("login:account", email, rules.account);
-  if (ipCount > rules.ip.max || account.limited) {
+  // Counted before the password is checked (atomic INCR), so concurrent guesses cannot all slip in
+  // under the limit; a successful sign-in clears the counter, so only failures accumulate.
+  const accountCount = await hitLimit("login:account", email, rules.account);
+  const accountLimited = accountCount > rules.account.max;
+  if (ipCount > rules.ip.max || accountLimited) {
+    const account = await limitState("login:account", email, rules.account);
     await recordAudit(db(), {
       tenantId: null,
       actor: { userId: null, label: email },
       action: "auth.login.rate_limited",
-      data: { email, by: account.limited ? "account" : "ip" },
+      data: { email, by: accountLimited ? "account" : "ip" },
       ip: input.ip,
     });
-    const ttl = account.limited ? account.retryAfterSeconds : rules.ip.windowSeconds;
+    const ttl = accountLimited ? account.retryAfterSeconds : rules.ip.windowSeconds;
     return { ok: false, reason: "rateLimited", retryAfterSeconds: ttl };
   }
 
@@ -56,10 +60,10 @@ export async function attemptLogin(input: LoginInput): Promise<LoginResult> {
     .select(["id", "email", "password_hash", "status", "totp_enabled_at"])
     .where("email", "=", email)
     .executeTakeFirst();
-  const valid = user ? await verifyPassword(user.password_hash, input.password) : await verifyPassword(await dummyHash(), input.password).then(() => false);
+  // An invited user without a password yet must take as long as anyone else (no account enumeration).
+  const valid = await verifyPasswordEvenly(user?.password_hash, input.password);
 
   if (!user || !valid) {
-    await hitLimit("login:account", email, rules.account);
     await recordAudit(db(), {
       tenantId: null,
       actor: { userId: user?.id ?? null, label: email },
@@ -84,12 +88,13 @@ export async function attemptLogin(input: LoginInput): Promise<LoginResult> {
   }
 
   await clearLimit("login:account", email);
-  if (input.previousToken) await invalidateSession(hashToken(input.previousToken));
   const needsTwoFactor = user.totp_enabled_at !== null;
   const token = generateSessionToken();
   const session = await db()
     .transaction()
     .execute(async (trx) => {
+      // Session fixation: the browser's previous session ends with the new one's creation.
+      if (input.previousToken) await trx.deleteFrom("sessions").where("id", "=", hashToken(input.previousToken)).execute();
       const s = await createSession(token, user.id, { ip: input.ip, userAgent: input.userAgent, twoFactorVerified: !needsTwoFactor }, trx);
       await recordAudit(trx, {
         tenantId: null,

@@ -64,6 +64,18 @@ export async function requestPasswordReset(input: { email: string; ip: string; f
   });
 }
 
+/**
+ * What the forgot-password form calls: the answer must not wait for the work, because only a known,
+ * active address writes a token, an audit entry and a queued mail, and that extra time would tell
+ * an attacker which addresses have accounts. Failures are logged, never shown (same answer).
+ */
+export function requestPasswordResetInBackground(input: { email: string; ip: string; fallbackLocale: Language }): Promise<void> {
+  const work = requestPasswordReset(input).catch((err: unknown) => {
+    logger.error({ err }, "password reset request failed");
+  });
+  return work;
+}
+
 /** Whether a link is still usable (for the page; resetPassword checks again under a row lock). */
 export async function resetTokenValid(token: string): Promise<boolean> {
   if (!/^[a-z2-7]{32}$/.test(token)) return false;

@@ -16,6 +16,19 @@ export async function verifyPassword(passwordHash: string | null, password: stri
   }
 }
 
+/**
+ * verifyPassword for sign-in: when there is no hash to check (no such account, or an invited user
+ * who has not set a password yet) the same argon2 work is done against a dummy hash, so the answer
+ * takes as long as a wrong password and the timing does not reveal which accounts exist.
+ */
+export async function verifyPasswordEvenly(passwordHash: string | null | undefined, password: string): Promise<boolean> {
+  if (!passwordHash) {
+    await verifyPassword(await dummyHash(), password);
+    return false;
+  }
+  return verifyPassword(passwordHash, password);
+}
+
 /** A fixed hash to verify against when the account does not exist, so timing does not reveal it. */
 let dummy: Promise<string> | undefined;
 export function dummyHash() {

@@ -108,8 +108,8 @@ export async function validateSessionToken(token: string): Promise<{ session: Se
   };
 }
 
-export async function markSessionTwoFactorVerified(sessionId: string) {
-  await db().updateTable("sessions").set({ two_factor_verified: true }).where("id", "=", sessionId).execute();
+export async function markSessionTwoFactorVerified(sessionId: string, executor: Executor = db()) {
+  await executor.updateTable("sessions").set({ two_factor_verified: true }).where("id", "=", sessionId).execute();
 }
 
 export async function invalidateSession(sessionId: string) {
@@ -142,7 +142,13 @@ export function readCookie(request: Request, name: string): string | null {
   for (const part of header.split(";")) {
     const eq = part.indexOf("=");
     if (eq === -1) continue;
-    if (part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (part.slice(0, eq).trim() !== name) continue;
+    // A malformed escape ("%E0%A4%A") is a cookie we did not set: treat it as absent, not a 500.
+    try {
+      return decodeURIComponent(part.slice(eq + 1).trim());
+    } catch {
+      return null;
+    }
   }
   return null;
 }

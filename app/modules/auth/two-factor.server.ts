@@ -23,13 +23,17 @@ async function loadTotp(userId: string) {
 /** Checks a code against a secret under the user's rate limit, and burns it when accepted. */
 async function checkCode(userId: string, secret: string | null, input: string): Promise<CodeResult> {
   const rule = loginRules().account;
-  const state = await limitState("2fa:user", userId, rule);
-  if (state.limited) return { ok: false, reason: "rateLimited", retryAfterSeconds: state.retryAfterSeconds };
+  // Counted before the code is checked (atomic INCR): a burst of concurrent guesses cannot all pass a
+  // "below the limit?" read. A correct code clears the counter, so only failures accumulate.
+  const attempts = await hitLimit("2fa:user", userId, rule);
+  if (attempts > rule.max) {
+    const state = await limitState("2fa:user", userId, rule);
+    return { ok: false, reason: "rateLimited", retryAfterSeconds: state.retryAfterSeconds };
+  }
   const code = normalizeTotpCode(input);
   const valid = !!secret && !!code && verifyTotpCode(secret, code);
   // A code stays valid for up to three steps (grace); remember it that long so it cannot be replayed.
   if (!valid || !(await claimOnce(`totp:${userId}:${code}`, TOTP_PERIOD_SECONDS + 2 * TOTP_GRACE_SECONDS))) {
-    await hitLimit("2fa:user", userId, rule);
     return { ok: false, reason: "invalid" };
   }
   await clearLimit("2fa:user", userId);
@@ -39,15 +43,20 @@ async function checkCode(userId: string, secret: string | null, input: string): 
 export async function verifyLoginCode(session: { id: string; userId: string }, input: string, ip: string): Promise<CodeResult> {
   const user = await loadTotp(session.userId);
   const result = await checkCode(user.id, user.totp_enabled_at ? user.totp_secret : null, input);
-  if (result.ok) await markSessionTwoFactorVerified(session.id);
-  await recordAudit(db(), {
-    tenantId: null,
-    actor: { userId: user.id, label: user.email },
-    action: result.ok ? "auth.2fa.succeeded" : "auth.2fa.failed",
-    target: { type: "user", id: user.id },
-    data: result.ok ? {} : { reason: result.reason },
-    ip,
-  });
+  // The session is verified only together with its audit entry (one transaction).
+  await db()
+    .transaction()
+    .execute(async (trx) => {
+      if (result.ok) await markSessionTwoFactorVerified(session.id, trx);
+      await recordAudit(trx, {
+        tenantId: null,
+        actor: { userId: user.id, label: user.email },
+        action: result.ok ? "auth.2fa.succeeded" : "auth.2fa.failed",
+        target: { type: "user", id: user.id },
+        data: result.ok ? {} : { reason: result.reason },
+        ip,
+      });
+    });
   return result;
 }
 

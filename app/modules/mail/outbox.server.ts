@@ -24,3 +24,13 @@ export async function listOutbox(executor: Executor = db(), limit = 50): Promise
 export function outboxEnabled() {
   return loadEnv().MAIL_TRANSPORT === "outbox";
 }
+
+/**
+ * /dev/mail is public: it exists only when mail is kept in the outbox and DEV_MAILBOX allows it
+ * (by default outside production; the demo turns it on). Otherwise anyone could ask for a reset of
+ * any account and read the link there.
+ */
+export function devMailboxEnabled(): boolean {
+  const env = loadEnv();
+  return env.MAIL_TRANSPORT === "outbox" && (env.DEV_MAILBOX ?? env.NODE_ENV !== "production");
+}

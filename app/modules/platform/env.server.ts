@@ -31,6 +31,11 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** smtp: send through SMTP_URL. outbox: keep mail in the database and show it at /dev/mail (demo). */
   MAIL_TRANSPORT: z.enum(["smtp", "outbox"]).default("outbox"),
+  /**
+   * Whether /dev/mail shows the outbox to anyone, signed in or not (password-reset links included).
+   * Defaults to false in production: there the outbox is read at /bureau/outbox, behind a permission.
+   */
+  DEV_MAILBOX: booleanish.optional(),
   SMTP_URL: z.string().url().optional(),
   MAIL_FROM: z.string().min(3).default("Hamkal <no-reply@hamkal.local>"),
   /** Cookies get the Secure flag. Defaults to true in production. */

@@ -1,4 +1,5 @@
 import client from "prom-client";
+import { redactPath } from "./redact-path";
 
 const KEY = Symbol.for("hamkal.metrics");
 type Metrics = { registry: client.Registry; httpDuration: client.Histogram<"method" | "route" | "status"> };
@@ -25,7 +26,7 @@ export function metrics(): Metrics {
 /** Route label without ids, so the series count stays bounded. */
 export function routeLabel(path: string) {
   if (path.startsWith("/assets/")) return "/assets";
-  const first = path.split("/").filter(Boolean).slice(0, 2);
+  const first = redactPath(path).split("/").filter(Boolean).slice(0, 2);
   if (first[0] === "t") return "/t/:slug";
   return `/${first.join("/")}`.replace(/\/[0-9a-f-]{36}.*/, "/:id");
 }
