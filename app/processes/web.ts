@@ -36,6 +36,18 @@ app.disable("x-powered-by");
 app.set("trust proxy", "loopback");
 app.use(compression());
 
+// Forms are read whole before CSRF and permission checks, so cap what anyone can make us buffer.
+// 2 MiB leaves room for the largest legitimate form (a 200 KB logo upload) and any API body.
+const MAX_BODY_BYTES = 2 * 1024 * 1024;
+app.use((req, res, next) => {
+  const declared = Number(req.get("content-length") ?? 0);
+  const chunked = /chunked/i.test(req.get("transfer-encoding") ?? "");
+  if (declared > MAX_BODY_BYTES) return void res.status(413).type("text/plain").send("Request body too large");
+  // A body without a declared length cannot be bounded up front; browsers and HTTP clients declare it.
+  if (chunked) return void res.status(411).type("text/plain").send("Content-Length required");
+  next();
+});
+
 // Request id + one log line per request; the id is echoed so a user can quote it to support.
 app.use((req, res, next) => {
   const requestId = (req.get("x-request-id") ?? "").slice(0, 64) || randomUUID();
