@@ -16,7 +16,7 @@ import { AppShell } from "./components/app-shell";
 import { getAuth } from "./modules/auth/guards.server";
 import { navigationFor } from "./modules/auth/navigation";
 import { ensureCsrfToken } from "./modules/auth/csrf.server";
-import { directionOf, type Language } from "./modules/i18n/config";
+import { directionOf, isLanguage, type Language } from "./modules/i18n/config";
 import { DEFAULT_TIME_ZONE, formatWeekdayDate } from "./modules/i18n/format";
 import { i18nServer } from "./modules/i18n/i18n.server";
 import fontCss from "vazirmatn/Vazirmatn-Variable-font-face.css?url";
@@ -64,7 +64,10 @@ export function useRootData() {
 
 export function Layout({ children }: { children: React.ReactNode }) {
   const root = useRootData();
-  const lang = root?.lang ?? "fa";
+  const { i18n } = useTranslation();
+  // No root data on a 404 for an unknown URL: fall back to the language the server rendered with
+  // (the request's), not to Persian, so an English 404 is not marked lang="fa" dir="rtl".
+  const lang: Language = root?.lang ?? (isLanguage(i18n.language) ? i18n.language : "fa");
   return (
     <html lang={lang} dir={directionOf(lang)}>
       <head>

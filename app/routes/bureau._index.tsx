@@ -125,8 +125,12 @@ export default function BureauConsole() {
                 <tbody>
                   {data.audit.map((a) => (
                     <tr key={a.key}>
-                      <td>{formatDateTime(a.when, lang, data.timeZone)}</td>
-                      <td>{a.who}</td>
+                      <td>
+                        <time dateTime={a.when}>{formatDateTime(a.when, lang, data.timeZone)}</time>
+                      </td>
+                      <td>
+                        <bdi>{a.who}</bdi>
+                      </td>
                       <td>
                         <Ltr>
                           <code>{a.action}</code>

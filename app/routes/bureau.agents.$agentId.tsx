@@ -93,7 +93,7 @@ export default function EditAgent() {
               errors={fields.skills.errors}
               errorId={fields.skills.errorId}
             >
-              <input {...getInputProps(fields.skills, { type: "text" })} autoComplete="off" />
+              <input {...getInputProps(fields.skills, { type: "text" })} autoComplete="off" dir="ltr" />
             </Field>
           </div>
         </section>
@@ -127,7 +127,7 @@ export default function EditAgent() {
                       </select>
                     </Field>
                     <Field label={t("agents.tenantSkills")} htmlFor={fs.skills.id} errors={fs.skills.errors} errorId={fs.skills.errorId}>
-                      <input {...getInputProps(fs.skills, { type: "text" })} autoComplete="off" />
+                      <input {...getInputProps(fs.skills, { type: "text" })} autoComplete="off" dir="ltr" />
                     </Field>
                   </div>
                 </fieldset>

@@ -86,7 +86,7 @@ export default function NewAgent() {
           errors={fields.skills.errors}
           errorId={fields.skills.errorId}
         >
-          <input {...getInputProps(fields.skills, { type: "text" })} autoComplete="off" />
+          <input {...getInputProps(fields.skills, { type: "text" })} autoComplete="off" dir="ltr" />
         </Field>
         <div>
           <button type="submit" className="button">

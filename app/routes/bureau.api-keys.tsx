@@ -4,6 +4,7 @@ import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { ApiKeyManager, type ApiKeyActionData } from "~/components/api-key-manager";
+import { titleMeta } from "~/components/bureau-ui";
 import { Ltr } from "~/components/forms";
 import { createBureauApiKey, listBureauApiKeys, revokeBureauApiKey } from "~/modules/auth/api-keys.server";
 import { asBureau } from "~/modules/auth/bureau.server";
@@ -11,18 +12,20 @@ import { requireCsrf } from "~/modules/auth/csrf.server";
 import { clientIp, requireBureauPermission } from "~/modules/auth/guards.server";
 import type { Language } from "~/modules/i18n/config";
 import { DEFAULT_TIME_ZONE, formatDate, formatDateTime } from "~/modules/i18n/format";
-import { i18nServer } from "~/modules/i18n/i18n.server";
+import { getT, i18nServer } from "~/modules/i18n/i18n.server";
 import { apiKeyCreateSchema, apiKeyRevokeSchema } from "~/modules/portal/forms";
 import portalCss from "~/styles/portal.css?url";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: portalCss }];
-export const meta: MetaFunction = () => [{ title: "API · Hamkal" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => titleMeta(data);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const auth = await requireBureauPermission(request, "apikeys.bureau.manage");
   const lang = (await i18nServer.getLocale(request)) as Language;
   const keys = await asBureau(auth, "apikeys.bureau.manage", (trx) => listBureauApiKeys(trx));
+  const { t } = await getT(request, "portal");
   return {
+    title: t("apiKeys.bureauTitle"),
     keys: keys.map((k) => ({
       id: k.id,
       name: k.name,

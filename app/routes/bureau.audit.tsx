@@ -118,7 +118,7 @@ export default function AuditLog() {
                     <time dateTime={r.when}>{formatDateTime(r.when, lang, data.timeZone)}</time>
                   </td>
                   <td>
-                    {r.who}
+                    <bdi>{r.who}</bdi>
                     {r.ip ? (
                       <>
                         <br />

@@ -44,6 +44,9 @@ export function formatDateTime(d: DateInput, lang: Language, timeZone = DEFAULT_
 }
 
 export function formatWeekdayDate(d: DateInput, lang: Language, timeZone = DEFAULT_TIME_ZONE) {
+  // ICU's Persian pattern with a weekday comes out as "۱۴۰۵ آذر ۱, یکشنبه" (reversed, Latin comma);
+  // Persian readers expect "یکشنبه ۱ آذر ۱۴۰۵", so the weekday is put in front of the plain date.
+  if (lang === "fa") return `${dtf(lang, timeZone, { weekday: "long" }).format(toDate(d))} ${formatDate(d, lang, timeZone)}`;
   return dtf(lang, timeZone, { weekday: "long", year: "numeric", month: "long", day: "numeric" }).format(toDate(d));
 }
 
