@@ -17,7 +17,7 @@ import { getT } from "~/modules/i18n/i18n.server";
 import { tenantOptions } from "~/modules/tenancy/manage.server";
 
 export const links = bureauLinks;
-export const meta: MetaFunction<typeof loader> = ({ data }) => titleMeta(data);
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => titleMeta(data, matches);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const auth = await requireBureauPermission(request, "agents.manage");

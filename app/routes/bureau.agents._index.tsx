@@ -12,7 +12,7 @@ import { localizeDigits } from "~/modules/i18n/format";
 import { getT } from "~/modules/i18n/i18n.server";
 
 export const links = bureauLinks;
-export const meta: MetaFunction<typeof loader> = ({ data }) => titleMeta(data);
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => titleMeta(data, matches);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const auth = await requireBureauPermission(request, "agents.read");

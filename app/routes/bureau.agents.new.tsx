@@ -17,7 +17,7 @@ import { runBureauWrite } from "~/modules/bureau/http.server";
 import { getT } from "~/modules/i18n/i18n.server";
 
 export const links = bureauLinks;
-export const meta: MetaFunction<typeof loader> = ({ data }) => titleMeta(data);
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => titleMeta(data, matches);
 
 /** Creating an agent creates a staff account too: both agents.manage and staff.manage are needed. */
 async function requireAgentCreator(request: Request) {

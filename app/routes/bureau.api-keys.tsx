@@ -17,7 +17,7 @@ import { apiKeyCreateSchema, apiKeyRevokeSchema } from "~/modules/portal/forms";
 import portalCss from "~/styles/portal.css?url";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: portalCss }];
-export const meta: MetaFunction<typeof loader> = ({ data }) => titleMeta(data);
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => titleMeta(data, matches);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const auth = await requireBureauPermission(request, "apikeys.bureau.manage");

@@ -18,7 +18,7 @@ import { getT } from "~/modules/i18n/i18n.server";
 import { COMMON_TIME_ZONES } from "~/modules/tenancy/schemas";
 
 export const links = bureauLinks;
-export const meta: MetaFunction<typeof loader> = ({ data }) => titleMeta(data);
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => titleMeta(data, matches);
 
 /** 1,250,000 rial: the live example of how amounts will read. */
 const EXAMPLE_RIAL = 1_250_000;

@@ -15,7 +15,7 @@ import { runBureauWrite } from "~/modules/bureau/http.server";
 import { getT } from "~/modules/i18n/i18n.server";
 
 export const links = bureauLinks;
-export const meta: MetaFunction<typeof loader> = ({ data }) => titleMeta(data);
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => titleMeta(data, matches);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const auth = await requireBureauPermission(request, "staff.manage");

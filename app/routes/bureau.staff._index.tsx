@@ -10,7 +10,7 @@ import { bureauCtx } from "~/modules/bureau/context.server";
 import { getT } from "~/modules/i18n/i18n.server";
 
 export const links = bureauLinks;
-export const meta: MetaFunction<typeof loader> = ({ data }) => titleMeta(data);
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => titleMeta(data, matches);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const auth = await requireBureauPermission(request, "staff.read");

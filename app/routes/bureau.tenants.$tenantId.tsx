@@ -1,3 +1,4 @@
+import { titleMeta } from "~/components/bureau-ui";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -9,7 +10,7 @@ import { bureauCtx } from "~/modules/bureau/context.server";
 import { getTenant } from "~/modules/tenancy/manage.server";
 
 export const links = bureauLinks;
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.tenant.name} · Hamkal` : "Hamkal" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => titleMeta(data ? { title: data.tenant.name } : undefined, matches);
 
 /** The frame of one client company's pages: its name, status and the section tabs. */
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -11,7 +11,7 @@ import { getT } from "~/modules/i18n/i18n.server";
 import { listTenants } from "~/modules/tenancy/manage.server";
 
 export const links = bureauLinks;
-export const meta: MetaFunction<typeof loader> = ({ data }) => titleMeta(data);
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => titleMeta(data, matches);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const auth = await requireBureauPermission(request, "tenants.list");

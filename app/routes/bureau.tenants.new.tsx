@@ -17,7 +17,7 @@ import { tenantCreateSchema } from "~/modules/tenancy/schemas";
 import type { Tenant } from "~/modules/tenancy/tenants.server";
 
 export const links = bureauLinks;
-export const meta: MetaFunction<typeof loader> = ({ data }) => titleMeta(data);
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => titleMeta(data, matches);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireBureauPermission(request, "tenants.create");

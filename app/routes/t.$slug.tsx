@@ -1,3 +1,4 @@
+import { titleMeta } from "~/components/bureau-ui";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { isRouteErrorResponse, NavLink, Outlet, useLoaderData, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import type { CSSProperties } from "react";
@@ -8,7 +9,7 @@ import portalCss from "~/styles/portal.css?url";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: portalCss }];
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.tenant.name} · Hamkal` : "Hamkal" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => titleMeta(data ? { title: data.tenant.name } : undefined, matches);
 
 /**
  * The gate of the client portal: an unknown tenant, or one the user may not know of, answers 404;
