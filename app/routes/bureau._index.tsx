@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { bureauLinks, titleMeta, useLang } from "~/components/bureau-ui";
+import { bureauLinks, useLang } from "~/components/bureau-ui";
+import { titleMeta } from "~/components/meta";
 import { Ltr } from "~/components/forms";
 import { agentCount } from "~/modules/agents/agents.server";
 import { queryAuditLog } from "~/modules/auth/audit-log.server";

@@ -4,7 +4,8 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { AgentLanguagesFieldset } from "~/components/bureau-agent-fields";
-import { bureauLinks, FlashNotice, StatusBadge, titleMeta, useLang } from "~/components/bureau-ui";
+import { bureauLinks, FlashNotice, StatusBadge, useLang } from "~/components/bureau-ui";
+import { titleMeta } from "~/components/meta";
 import { CsrfInput, Field, FormErrors, Ltr } from "~/components/forms";
 import { getAgent, updateAgent } from "~/modules/agents/agents.server";
 import { agentUpdateSchema } from "~/modules/agents/schemas";

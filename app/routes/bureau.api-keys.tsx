@@ -4,7 +4,7 @@ import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { ApiKeyManager, type ApiKeyActionData } from "~/components/api-key-manager";
-import { titleMeta } from "~/components/bureau-ui";
+import { titleMeta } from "~/components/meta";
 import { Ltr } from "~/components/forms";
 import { createBureauApiKey, listBureauApiKeys, revokeBureauApiKey } from "~/modules/auth/api-keys.server";
 import { asBureau } from "~/modules/auth/bureau.server";

@@ -4,7 +4,8 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { bureauLinks, FlashNotice, titleMeta, useLang } from "~/components/bureau-ui";
+import { bureauLinks, FlashNotice, useLang } from "~/components/bureau-ui";
+import { titleMeta } from "~/components/meta";
 import { CsrfInput, ErrorList, Field, FormErrors } from "~/components/forms";
 import { requireCsrf } from "~/modules/auth/csrf.server";
 import { requireBureauPermission } from "~/modules/auth/guards.server";

@@ -4,7 +4,8 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { RolesFieldset } from "~/components/bureau-roles-fieldset";
-import { bureauLinks, FlashNotice, StatusBadge, titleMeta } from "~/components/bureau-ui";
+import { bureauLinks, FlashNotice, StatusBadge } from "~/components/bureau-ui";
+import { titleMeta } from "~/components/meta";
 import { CsrfInput, FormErrors, Ltr } from "~/components/forms";
 import { requireCsrf } from "~/modules/auth/csrf.server";
 import { notFound, requireBureauPermission } from "~/modules/auth/guards.server";

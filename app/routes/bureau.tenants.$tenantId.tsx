@@ -1,4 +1,4 @@
-import { titleMeta } from "~/components/bureau-ui";
+import { titleMeta } from "~/components/meta";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";

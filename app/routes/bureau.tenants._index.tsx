@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { bureauLinks, StatusBadge, titleMeta, useLang } from "~/components/bureau-ui";
+import { bureauLinks, StatusBadge, useLang } from "~/components/bureau-ui";
+import { titleMeta } from "~/components/meta";
 import { Ltr } from "~/components/forms";
 import { requireBureauPermission } from "~/modules/auth/guards.server";
 import { can } from "~/modules/auth/permissions";

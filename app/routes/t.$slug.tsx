@@ -1,4 +1,4 @@
-import { titleMeta } from "~/components/bureau-ui";
+import { titleMeta } from "~/components/meta";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { isRouteErrorResponse, NavLink, Outlet, useLoaderData, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import type { CSSProperties } from "react";
@@ -29,6 +29,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     tabs: {
       members: can(auth.actor, "tenant.members.read", tenant.id),
       apiKeys: can(auth.actor, "tenant.apikeys.manage", tenant.id),
+      audit: can(auth.actor, "tenant.audit.read", tenant.id),
     },
   };
 }
@@ -68,6 +69,11 @@ function PortalHeader({ data }: { data: PortalData }) {
         {tabs.apiKeys ? (
           <NavLink to={`/t/${tenant.slug}/api-keys`} prefetch="intent">
             {t("layout.tabs.apiKeys")}
+          </NavLink>
+        ) : null}
+        {tabs.audit ? (
+          <NavLink to={`/t/${tenant.slug}/audit`} prefetch="intent">
+            {t("layout.tabs.audit")}
           </NavLink>
         ) : null}
       </nav>

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { BureauCtx } from "../bureau/context.server";
+import { withTenant } from "../tenancy/scope.server";
 import { asBureau } from "./bureau.server";
 
 /**
@@ -87,5 +88,48 @@ export async function auditActions(ctx: BureauCtx): Promise<string[]> {
     const r = await sql<{ action: string }>`
       select action from bureau_audit_log union select action from tenant_audit_log order by action`.execute(trx);
     return r.rows.map((x) => x.action);
+  });
+}
+
+
+/**
+ * One tenant's own audit log, for its client admins in the portal: tenant scope (RLS), newest first.
+ * The caller has checked "tenant.audit.read" on that tenant.
+ */
+export async function queryTenantAuditLog(
+  tenantId: string,
+  query: { page?: number; pageSize?: number } = {},
+): Promise<{ rows: Omit<AuditRow, "tenantName">[]; total: number }> {
+  const pageSize = Math.min(Math.max(query.pageSize ?? 50, 1), 200);
+  const page = Math.max(1, Math.floor(query.page ?? 1));
+  return withTenant(tenantId, async (trx) => {
+    const rows = await trx
+      .selectFrom("tenant_audit_log")
+      .select(["id", "tenant_id", "actor_label", "action", "target_type", "target_id", "data", "ip", "created_at"])
+      .where("tenant_id", "=", tenantId)
+      .orderBy("created_at", "desc")
+      .orderBy("id", "desc")
+      .limit(pageSize)
+      .offset((page - 1) * pageSize)
+      .execute();
+    const count = await trx
+      .selectFrom("tenant_audit_log")
+      .select((eb) => eb.fn.countAll<string>().as("n"))
+      .where("tenant_id", "=", tenantId)
+      .executeTakeFirstOrThrow();
+    return {
+      total: Number(count.n),
+      rows: rows.map((r) => ({
+        key: `t${r.id}`,
+        tenantId: r.tenant_id,
+        actorLabel: r.actor_label,
+        action: r.action,
+        targetType: r.target_type,
+        targetId: r.target_id,
+        data: r.data,
+        ip: r.ip,
+        createdAt: r.created_at,
+      })),
+    };
   });
 }
