@@ -3,6 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { bureauLinks, useLang } from "~/components/bureau-ui";
 import { titleMeta } from "~/components/meta";
+import { AuditDetails, auditData } from "~/components/audit-details";
 import { Ltr } from "~/components/forms";
 import { auditActions, queryAuditLog } from "~/modules/auth/audit-log.server";
 import { requireBureauPermission } from "~/modules/auth/guards.server";
@@ -46,7 +47,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       action: r.action,
       tenantName: r.tenantName,
       target: r.targetType ? `${r.targetType}${r.targetId ? `:${r.targetId}` : ""}` : "",
-      data: r.data && typeof r.data === "object" && Object.keys(r.data).length ? JSON.stringify(r.data) : "",
+      data: auditData(r.data),
       ip: r.ip,
     })),
   };
@@ -134,7 +135,9 @@ export default function AuditLog() {
                   </td>
                   <td>{r.tenantName ?? <span className="muted">{t("audit.bureau")}</span>}</td>
                   <td>{r.target ? <code className="bureau-target">{r.target}</code> : null}</td>
-                  <td>{r.data ? <pre className="bureau-data mono">{r.data}</pre> : null}</td>
+                  <td>
+                    <AuditDetails data={r.data} />
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -39,7 +39,8 @@ export default function ForgotPassword() {
   const [form, fields] = useForm({
     lastResult: actionData?.result,
     constraint: getZodConstraint(forgotPasswordSchema),
-    shouldValidate: "onBlur",
+    shouldValidate: "onSubmit",
+    shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: forgotPasswordSchema }),
   });
   return (

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { AuditDetails, auditData } from "~/components/audit-details";
 import { Ltr } from "~/components/forms";
 import { queryTenantAuditLog } from "~/modules/auth/audit-log.server";
 import { requireTenantPermission } from "~/modules/auth/guards.server";
@@ -25,7 +26,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       ip: r.ip,
       action: r.action,
       target: r.targetType ? `${r.targetType}${r.targetId ? `:${r.targetId}` : ""}` : "",
-      data: r.data && typeof r.data === "object" && Object.keys(r.data).length ? JSON.stringify(r.data) : "",
+      data: auditData(r.data),
     })),
   };
 }
@@ -76,7 +77,9 @@ export default function TenantAuditLog() {
                     <code>{r.action}</code>
                   </td>
                   <td>{r.target ? <code>{r.target}</code> : null}</td>
-                  <td>{r.data ? <code className="wrap-anywhere">{r.data}</code> : null}</td>
+                  <td>
+                    <AuditDetails data={r.data} />
+                  </td>
                 </tr>
               ))}
             </tbody>

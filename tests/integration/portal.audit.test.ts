@@ -33,7 +33,7 @@ describe("the tenant audit log in the portal", () => {
     expect(data.total).toBe(2);
     expect(data.rows.map((r) => r.action)).toEqual(["apikey.create", "member.add"]);
     expect(data.rows.every((r) => r.who === "alice@a.test")).toBe(true);
-    expect(data.rows[1]!.data).toBe('{"role":"client_viewer"}');
+    expect(data.rows[1]!.data).toEqual({ role: "client_viewer" });
     expect(data.timeZone).toBe("Asia/Tehran");
   });
 
