@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { AuditTable } from "~/components/audit-table";
 import { bureauLinks, useLang } from "~/components/bureau-ui";
 import { titleMeta } from "~/components/meta";
-import { Ltr } from "~/components/forms";
 import { agentCount } from "~/modules/agents/agents.server";
 import { queryAuditLog } from "~/modules/auth/audit-log.server";
 import { requireBureauPermission } from "~/modules/auth/guards.server";
@@ -11,7 +11,7 @@ import { can, STAFF_ROLES } from "~/modules/auth/permissions";
 import { staffRoleCounts } from "~/modules/auth/staff.server";
 import { bureauCtx } from "~/modules/bureau/context.server";
 import { getBureauSettings } from "~/modules/bureau/settings.server";
-import { formatDateTime, formatNumber } from "~/modules/i18n/format";
+import { formatNumber } from "~/modules/i18n/format";
 import { getT } from "~/modules/i18n/i18n.server";
 import { tenantStatusCounts } from "~/modules/tenancy/manage.server";
 
@@ -113,36 +113,7 @@ export default function BureauConsole() {
           {data.audit.length === 0 ? (
             <p className="muted">{t("console.noAudit")}</p>
           ) : (
-            <div className="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">{t("audit.when")}</th>
-                    <th scope="col">{t("audit.who")}</th>
-                    <th scope="col">{t("audit.action")}</th>
-                    <th scope="col">{t("audit.tenant")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.audit.map((a) => (
-                    <tr key={a.key}>
-                      <td>
-                        <time dateTime={a.when}>{formatDateTime(a.when, lang, data.timeZone)}</time>
-                      </td>
-                      <td>
-                        <bdi>{a.who}</bdi>
-                      </td>
-                      <td>
-                        <Ltr>
-                          <code>{a.action}</code>
-                        </Ltr>
-                      </td>
-                      <td>{a.tenantName ?? t("audit.bureau")}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <AuditTable rows={data.audit} timeZone={data.timeZone} details={false} />
           )}
           <p>
             <Link to="/bureau/audit">{t("console.allAudit")}</Link>

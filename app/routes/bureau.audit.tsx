@@ -1,16 +1,15 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { bureauLinks, useLang } from "~/components/bureau-ui";
 import { titleMeta } from "~/components/meta";
-import { AuditDetails, auditData } from "~/components/audit-details";
-import { Ltr } from "~/components/forms";
+import { AuditPager, AuditTable, auditData, auditTarget } from "~/components/audit-table";
 import { auditActions, queryAuditLog } from "~/modules/auth/audit-log.server";
 import { requireBureauPermission } from "~/modules/auth/guards.server";
 import { bureauCtx } from "~/modules/bureau/context.server";
 import { AUDIT_PAGE_SIZE } from "~/modules/bureau/schemas";
 import { getBureauSettings } from "~/modules/bureau/settings.server";
-import { formatDateTime, formatNumber, localizeDigits } from "~/modules/i18n/format";
+import { formatNumber } from "~/modules/i18n/format";
 import { getT } from "~/modules/i18n/i18n.server";
 import { tenantOptions } from "~/modules/tenancy/manage.server";
 
@@ -46,7 +45,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       who: r.actorLabel,
       action: r.action,
       tenantName: r.tenantName,
-      target: r.targetType ? `${r.targetType}${r.targetId ? `:${r.targetId}` : ""}` : "",
+      target: auditTarget(r.targetType, r.targetId),
       data: auditData(r.data),
       ip: r.ip,
     })),
@@ -101,68 +100,9 @@ export default function AuditLog() {
       {data.rows.length === 0 ? (
         <p className="muted">{t("audit.empty")}</p>
       ) : (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t("audit.when")}</th>
-                <th scope="col">{t("audit.who")}</th>
-                <th scope="col">{t("audit.action")}</th>
-                <th scope="col">{t("audit.tenant")}</th>
-                <th scope="col">{t("audit.target")}</th>
-                <th scope="col">{t("audit.data")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.rows.map((r) => (
-                <tr key={r.key}>
-                  <td>
-                    <time dateTime={r.when}>{formatDateTime(r.when, lang, data.timeZone)}</time>
-                  </td>
-                  <td>
-                    <bdi>{r.who}</bdi>
-                    {r.ip ? (
-                      <>
-                        <br />
-                        <small className="muted">
-                          <Ltr>{r.ip}</Ltr>
-                        </small>
-                      </>
-                    ) : null}
-                  </td>
-                  <td>
-                    <code>{r.action}</code>
-                  </td>
-                  <td>{r.tenantName ?? <span className="muted">{t("audit.bureau")}</span>}</td>
-                  <td>{r.target ? <code className="bureau-target">{r.target}</code> : null}</td>
-                  <td>
-                    <AuditDetails data={r.data} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <AuditTable rows={data.rows} timeZone={data.timeZone} />
       )}
-      <nav className="bureau-pager" aria-label={t("audit.pagination")}>
-        {data.page > 1 ? (
-          <Link to={pageHref(data.page - 1)} rel="prev">
-            {t("audit.previous")}
-          </Link>
-        ) : (
-          <span />
-        )}
-        <span>
-          {t("audit.page", { page: localizeDigits(String(data.page), lang), pages: localizeDigits(String(data.pages), lang) })}
-        </span>
-        {data.page < data.pages ? (
-          <Link to={pageHref(data.page + 1)} rel="next">
-            {t("audit.next")}
-          </Link>
-        ) : (
-          <span />
-        )}
-      </nav>
+      <AuditPager page={data.page} pages={data.pages} href={pageHref} />
     </>
   );
 }
