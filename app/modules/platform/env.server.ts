@@ -8,6 +8,10 @@ const booleanish = z
   .enum(["true", "false", "1", "0", ""])
   .transform((v) => v === "true" || v === "1");
 
+/** For secrets and URLs a deployment leaves blank ("NAME=" in .env): blank means not configured. */
+const blankAsUnset = <T extends z.ZodTypeAny>(schema: T) =>
+  z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
+
 export const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   HOST: z.string().min(1).default("127.0.0.1"),
@@ -45,6 +49,18 @@ export const envSchema = z.object({
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(10).default(900),
   /** Key prefix of the BullMQ queues in Redis (tests use their own so runs never share jobs). */
   BULLMQ_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, "letters, digits, - and _ only").default("hamkal"),
+  /** simulator: calls live in the platform, no audio (the demo). twilio: a TwiML-compatible provider. */
+  TELEPHONY_PROVIDER: z.enum(["simulator", "twilio"]).default("simulator"),
+  TWILIO_ACCOUNT_SID: blankAsUnset(z.string().regex(/^AC[0-9a-f]{32}$/, "must be AC followed by 32 hex digits")),
+  /** Signs the provider's webhooks and authenticates our REST calls. When unset the TwiML webhooks answer 404. */
+  TWILIO_AUTH_TOKEN: blankAsUnset(z.string().min(1)),
+  /** The provider's REST API; tests point it at a local server speaking the same protocol. */
+  TWILIO_API_BASE_URL: z.string().url().default("https://api.twilio.com"),
+  /**
+   * The URL the provider calls us on, used to check webhook signatures and to build `action` URLs.
+   * Defaults to PUBLIC_URL; differs from it when the provider reaches us through another host or proxy.
+   */
+  PUBLIC_BASE_URL: blankAsUnset(z.string().url()),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -60,6 +76,19 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const env = result.data;
   if (env.MAIL_TRANSPORT === "smtp" && !env.SMTP_URL) {
     throw new EnvError("Invalid environment (see .env.example):\n  SMTP_URL: required when MAIL_TRANSPORT=smtp");
+  }
+  if (env.TELEPHONY_PROVIDER === "twilio") {
+    // The http://HOST:PORT fallback of publicUrl() is never reachable by the provider, so an explicit
+    // PUBLIC_BASE_URL (or PUBLIC_URL, its default) is needed for signatures to verify.
+    const missing = [
+      env.TWILIO_ACCOUNT_SID ? null : "TWILIO_ACCOUNT_SID",
+      env.TWILIO_AUTH_TOKEN ? null : "TWILIO_AUTH_TOKEN",
+      env.PUBLIC_BASE_URL || env.PUBLIC_URL ? null : "PUBLIC_BASE_URL",
+    ].filter((name): name is string => name !== null);
+    if (missing.length > 0) {
+      const lines = missing.map((name) => `  ${name}: required when TELEPHONY_PROVIDER=twilio`);
+      throw new EnvError(`Invalid environment (see .env.example):\n${lines.join("\n")}`);
+    }
   }
   return env;
 }
@@ -90,6 +119,11 @@ export function ownerDatabaseUrl(env: Env = loadEnv()) {
 
 export function publicUrl(env: Env = loadEnv()) {
   return (env.PUBLIC_URL ?? `http://${env.HOST === "0.0.0.0" ? "localhost" : env.HOST}:${env.PORT}`).replace(/\/$/, "");
+}
+
+/** The base the telephony provider calls (signatures, `action` URLs), without a trailing slash. */
+export function telephonyPublicBaseUrl(env: Env = loadEnv()) {
+  return env.PUBLIC_BASE_URL ? env.PUBLIC_BASE_URL.replace(/\/+$/, "") : publicUrl(env);
 }
 
 /** Reads ./.env into process.env when present (Node's own loader; real environment wins). */
