@@ -1,0 +1,90 @@
+import { z } from "zod";
+import { DEFAULT_TIME_ZONE, isValidTimeZone } from "../i18n/format";
+import { CLOSING_TIME_RE, TIME_RE, minutesOf } from "../tenancy/business-hours";
+
+/**
+ * A tenant's business calendar as the IVR sees it: weekly hours and holidays, in the tenant's zone.
+ * Pure and library-free (Intl does the zone arithmetic), so the interpreter's hours branch can be
+ * tested at any instant by passing `now`.
+ */
+export const calendarSchema = z.object({
+  timeZone: z.string().refine(isValidTimeZone, "validation:timeZone").default(DEFAULT_TIME_ZONE),
+  hours: z
+    .array(
+      z.object({
+        weekday: z.number().int().min(0).max(6),
+        opens: z.string().regex(TIME_RE, "validation:time"),
+        closes: z.string().regex(CLOSING_TIME_RE, "validation:time"),
+      }),
+    )
+    .default([]),
+  holidays: z
+    .array(
+      z.object({
+        /** The local calendar day in the tenant's zone, not a UTC instant. */
+        day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "validation:isoDate"),
+        name: z.string().max(200).default(""),
+      }),
+    )
+    .default([]),
+});
+
+export type BusinessCalendar = z.infer<typeof calendarSchema>;
+export type CalendarStatus = "open" | "closed" | "holiday";
+
+export interface LocalTime {
+  /** "YYYY-MM-DD" in the zone's Gregorian calendar, comparable with holiday days. */
+  day: string;
+  /** 0 = Sunday, as in the hours table. */
+  weekday: number;
+  /** Minutes since local midnight. */
+  minutes: number;
+}
+
+const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string) {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    // en-US with the Gregorian calendar and Latin digits so the parts parse the same on every ICU;
+    // h23 because hour12:false renders midnight as "24" on some engines.
+    f = new Intl.DateTimeFormat("en-US-u-ca-gregory-nu-latn", {
+      timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      weekday: "short",
+      hourCycle: "h23",
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** The wall-clock day, weekday and minute of an instant in a zone. Throws RangeError for an unknown zone. */
+export function localTimeIn(at: Date, timeZone: string = DEFAULT_TIME_ZONE): LocalTime {
+  const parts = Object.fromEntries(formatterFor(timeZone).formatToParts(at).map((p) => [p.type, p.value]));
+  const hour = Number(parts.hour) % 24;
+  return {
+    day: `${parts.year}-${parts.month}-${parts.day}`,
+    weekday: WEEKDAYS.indexOf(parts.weekday ?? ""),
+    minutes: hour * 60 + Number(parts.minute),
+  };
+}
+
+/** "open", "closed" or "holiday" at an instant; a holiday wins over the weekly hours for its whole local day. */
+export function calendarStatus(calendar: BusinessCalendar, at: Date): CalendarStatus {
+  const local = localTimeIn(at, calendar.timeZone || DEFAULT_TIME_ZONE);
+  if (calendar.holidays.some((h) => h.day === local.day)) return "holiday";
+  const open = calendar.hours.some(
+    (r) => r.weekday === local.weekday && minutesOf(r.opens) <= local.minutes && local.minutes < minutesOf(r.closes),
+  );
+  return open ? "open" : "closed";
+}
+
+export function isOpenAt(calendar: BusinessCalendar, at: Date): boolean {
+  return calendarStatus(calendar, at) === "open";
+}
