@@ -77,6 +77,9 @@ export type DialVerb = {
 
 export type HangupVerb = { verb: "Hangup" };
 
+/** Only valid in a queue's wait-URL document: takes the caller out of the queue to the Enqueue `action`. */
+export type LeaveVerb = { verb: "Leave" };
+
 export type TwimlVerb =
   | SayVerb
   | PlayVerb
@@ -86,7 +89,8 @@ export type TwimlVerb =
   | RedirectVerb
   | RecordVerb
   | DialVerb
-  | HangupVerb;
+  | HangupVerb
+  | LeaveVerb;
 
 export const TWIML_CONTENT_TYPE = "application/xml; charset=utf-8";
 
@@ -197,6 +201,8 @@ function renderVerb(verb: TwimlVerb): string {
     }
     case "Hangup":
       return "<Hangup/>";
+    case "Leave":
+      return "<Leave/>";
   }
 }
 
