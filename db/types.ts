@@ -74,6 +74,58 @@ export interface BureauSettings {
   updated_at: Generated<Timestamp>;
 }
 
+export interface InteractionEvents {
+  at: Generated<Timestamp>;
+  data: Generated<Json>;
+  idempotency_key: string | null;
+  interaction_id: string;
+  seq: number;
+  tenant_id: string;
+  type: string;
+}
+
+export interface Interactions {
+  channel: Generated<string>;
+  direction: string;
+  ended_at: Timestamp | null;
+  flow_id: string | null;
+  flow_version: number | null;
+  from_number: string | null;
+  id: Generated<string>;
+  ivr_state: Json | null;
+  language: Generated<string>;
+  phone_number_id: string | null;
+  provider: string;
+  provider_call_id: string | null;
+  started_at: Generated<Timestamp>;
+  state: string;
+  tenant_id: string;
+  to_number: string | null;
+  variables: Generated<Json>;
+}
+
+export interface IvrFlows {
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  name: string;
+  tenant_id: string;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface IvrFlowVersions {
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  definition: Json;
+  flow_id: string;
+  note: Generated<string>;
+  published_at: Timestamp | null;
+  published_by: string | null;
+  status: string;
+  tenant_id: string;
+  validation: Generated<Json>;
+  version: number;
+}
+
 export interface MailOutbox {
   created_at: Generated<Timestamp>;
   html_body: string | null;
@@ -155,6 +207,7 @@ export interface TenantPhoneNumbers {
   created_at: Generated<Timestamp>;
   e164: string;
   id: Generated<string>;
+  ivr_flow_id: string | null;
   label: Generated<string>;
   tenant_id: string;
 }
@@ -198,6 +251,10 @@ export interface DB {
   bureau_api_keys: BureauApiKeys;
   bureau_audit_log: BureauAuditLog;
   bureau_settings: BureauSettings;
+  interaction_events: InteractionEvents;
+  interactions: Interactions;
+  ivr_flow_versions: IvrFlowVersions;
+  ivr_flows: IvrFlows;
   mail_outbox: MailOutbox;
   password_reset_tokens: PasswordResetTokens;
   sessions: Sessions;

@@ -1,5 +1,6 @@
 import type { Migration } from "kysely";
 import * as m2026112201 from "./2026112201_foundation";
+import * as m2026112202 from "./2026112202_ivr";
 
 /**
  * Every migration, by name (timestamp order). A static list rather than a folder scan, so the same
@@ -8,4 +9,5 @@ import * as m2026112201 from "./2026112201_foundation";
  */
 export const migrations: Record<string, Migration> = {
   "2026112201_foundation": m2026112201,
+  "2026112202_ivr": m2026112202,
 };

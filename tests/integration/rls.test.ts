@@ -29,7 +29,7 @@ beforeAll(async () => {
   const agent = await makeUser({ staffRoles: ["agent"] });
   const clientB = await makeUser({ memberOf: [{ tenantId: tenantB.id, role: "client_admin" }] });
   await makeUser({ memberOf: [{ tenantId: tenantA.id, role: "client_viewer" }] });
-  // One row of tenant B (and of A) in every tenant-owned table of the foundation.
+  // One row of tenant B (and of A) in every tenant-owned table.
   await owner.insertInto("agents").values({ user_id: agent.id, employee_code: `E-${agent.id.slice(0, 6)}` }).execute();
   for (const t of [tenantA, tenantB]) {
     await owner.insertInto("tenant_phone_numbers").values({ tenant_id: t.id, e164: `+98210000${Math.floor(Math.random() * 9000 + 1000)}` }).execute();
@@ -41,6 +41,19 @@ beforeAll(async () => {
       .values({ tenant_id: t.id, name: "k", prefix: "hkt_x", secret_hash: `h-${t.id}`, scopes: ["tenant:read"] })
       .execute();
     await owner.insertInto("tenant_audit_log").values({ tenant_id: t.id, actor_label: "test", action: "test.seeded" }).execute();
+    // IVR flows and voice interactions (issue 3).
+    const flow = await owner.insertInto("ivr_flows").values({ tenant_id: t.id, name: "Main" }).returning("id").executeTakeFirstOrThrow();
+    const definition = JSON.stringify({ start: "bye", nodes: [{ id: "bye", type: "hangup" }] });
+    await owner
+      .insertInto("ivr_flow_versions")
+      .values({ tenant_id: t.id, flow_id: flow.id, version: 1, status: "published", definition, published_at: new Date() })
+      .execute();
+    const call = await owner
+      .insertInto("interactions")
+      .values({ tenant_id: t.id, direction: "inbound", state: "ivr", provider: "simulator", flow_id: flow.id, flow_version: 1 })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await owner.insertInto("interaction_events").values({ tenant_id: t.id, interaction_id: call.id, seq: 1, type: "call.started" }).execute();
   }
   void clientB;
   const { rows } = await sql<{ table_name: string }>`

@@ -6,6 +6,9 @@ import { mapConflicts, NotFoundError } from "../bureau/errors";
 import { minutesOf, toHHMM, type HoursRange } from "./business-hours";
 import { lockTenant } from "./manage.server";
 import type { HolidayInput } from "./schemas";
+import { withTenant } from "./scope.server";
+import { DEFAULT_TIME_ZONE } from "../i18n/format";
+import type { BusinessCalendar } from "../ivr/calendar";
 
 /** A tenant's business hours and holidays (the IVR's open/closed decision reads them). */
 export async function getBusinessHours(ctx: BureauCtx, tenantId: string): Promise<HoursRange[]> {
@@ -103,5 +106,33 @@ export async function removeHoliday(ctx: BureauCtx, tenantId: string, holidayId:
       target: { type: "holiday", id: row.id },
       data: { day: row.day, name: row.name },
     });
+  });
+}
+
+/**
+ * The tenant's calendar as the IVR interpreter takes it (zone, weekly hours, holidays), read in the
+ * tenant's own context: a system read for a call already resolved to this tenant, no user involved.
+ */
+export function tenantBusinessCalendar(tenantId: string): Promise<BusinessCalendar> {
+  return withTenant(tenantId, async (trx) => {
+    const tenant = await trx.selectFrom("tenants").select("time_zone").where("id", "=", tenantId).executeTakeFirst();
+    const hours = await trx
+      .selectFrom("tenant_business_hours")
+      .select(["weekday", "opens_at", "closes_at"])
+      .where("tenant_id", "=", tenantId)
+      .orderBy("weekday")
+      .orderBy("opens_at")
+      .execute();
+    const holidays = await trx
+      .selectFrom("tenant_holidays")
+      .select(["name", sql<string>`to_char(day, 'YYYY-MM-DD')`.as("day")])
+      .where("tenant_id", "=", tenantId)
+      .orderBy("tenant_holidays.day")
+      .execute();
+    return {
+      timeZone: tenant?.time_zone ?? DEFAULT_TIME_ZONE,
+      hours: hours.map((r) => ({ weekday: r.weekday, opens: toHHMM(r.opens_at), closes: toHHMM(r.closes_at) })),
+      holidays,
+    };
   });
 }
