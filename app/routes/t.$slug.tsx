@@ -30,6 +30,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       members: can(auth.actor, "tenant.members.read", tenant.id),
       apiKeys: can(auth.actor, "tenant.apikeys.manage", tenant.id),
       audit: can(auth.actor, "tenant.audit.read", tenant.id),
+      ivr: can(auth.actor, "tenant.ivr.read", tenant.id),
+      simulator: can(auth.actor, "tenant.simulator.use", tenant.id),
     },
   };
 }
@@ -69,6 +71,16 @@ function PortalHeader({ data }: { data: PortalData }) {
         {tabs.apiKeys ? (
           <NavLink to={`/t/${tenant.slug}/api-keys`} prefetch="intent">
             {t("layout.tabs.apiKeys")}
+          </NavLink>
+        ) : null}
+        {tabs.ivr ? (
+          <NavLink to={`/t/${tenant.slug}/ivr`} prefetch="intent">
+            {t("layout.tabs.ivr")}
+          </NavLink>
+        ) : null}
+        {tabs.simulator ? (
+          <NavLink to={`/t/${tenant.slug}/simulator`} prefetch="intent">
+            {t("layout.tabs.simulator")}
           </NavLink>
         ) : null}
         {tabs.audit ? (

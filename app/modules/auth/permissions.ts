@@ -43,6 +43,10 @@ export const TENANT_PERMISSIONS = {
   "tenant.apikeys.manage": ["client_admin"],
   "tenant.audit.read": ["client_admin"],
   "tenant.numbers.read": ["client_admin", "client_supervisor", "client_viewer"],
+  "tenant.ivr.read": ["client_admin", "client_supervisor", "client_viewer"],
+  "tenant.ivr.manage": ["client_admin"],
+  "tenant.calls.read": ["client_admin", "client_supervisor", "client_viewer"],
+  "tenant.simulator.use": ["client_admin", "client_supervisor"],
 } as const satisfies Record<string, readonly ClientRole[]>;
 export type TenantPermission = keyof typeof TENANT_PERMISSIONS;
 
@@ -54,6 +58,10 @@ const STAFF_ON_TENANT: Record<TenantPermission, readonly StaffRole[]> = {
   "tenant.apikeys.manage": ["bureau_admin"],
   "tenant.audit.read": ["bureau_admin", "manager"],
   "tenant.numbers.read": ["bureau_admin", "manager", "team_leader", "wfm_planner", "qa_analyst"],
+  "tenant.ivr.read": ["bureau_admin", "manager", "team_leader", "wfm_planner", "qa_analyst"],
+  "tenant.ivr.manage": ["bureau_admin", "manager"],
+  "tenant.calls.read": ["bureau_admin", "manager", "team_leader", "wfm_planner", "qa_analyst"],
+  "tenant.simulator.use": ["bureau_admin", "manager", "team_leader", "qa_analyst"],
 };
 
 export function can(actor: Actor, permission: BureauPermission): boolean;
