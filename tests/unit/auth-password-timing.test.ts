@@ -21,7 +21,8 @@ describe("verifyPasswordEvenly", () => {
     const withoutHash = await ms(() => verifyPasswordEvenly(null, "wrong"));
     expect(await verifyPasswordEvenly(null, "")).toBe(false);
     expect(await verifyPasswordEvenly(undefined, "x")).toBe(false);
-    // Same work either way; an early return would be two orders of magnitude faster.
-    expect(withoutHash).toBeGreaterThan(withHash * 0.4);
+    // Same work either way. An early return is ~1000x faster, so a loose bound catches it without
+    // failing when a loaded machine (CI, parallel test files) skews one of the two measurements.
+    expect(withoutHash).toBeGreaterThan(withHash * 0.1);
   });
 });
