@@ -7,6 +7,9 @@ import { generateApiKey, type ApiScope } from "../app/modules/auth/api-key-token
 import { recordAudit } from "../app/modules/auth/audit.server";
 import { hashPassword } from "../app/modules/auth/password.server";
 import type { ClientRole, StaffRole } from "../app/modules/auth/permissions";
+import { flowSchema } from "../app/modules/ivr/model";
+import { validateFlow } from "../app/modules/ivr/validator";
+import { DEMO_FLOWS } from "./demo-flows";
 import type { DB } from "./types";
 
 /**
@@ -196,8 +199,81 @@ export function demoLogins(): DemoLogin[] {
   ];
 }
 
-const TENANT_KEY_SCOPES: ApiScope[] = ["tenant:read", "numbers:read", "numbers:write"];
-const BUREAU_KEY_SCOPES: ApiScope[] = ["tenants:read"];
+const TENANT_KEY_SCOPES: ApiScope[] = ["tenant:read", "numbers:read", "numbers:write", "flows:read", "calls:read"];
+const BUREAU_KEY_SCOPES: ApiScope[] = ["tenants:read", "flows:read", "calls:read"];
+
+type SeedTrx = Parameters<Parameters<ReturnType<Kysely<DB>["transaction"]>["execute"]>[0]>[0];
+type Actor = { userId: string | null; label: string };
+
+/**
+ * Each demo tenant's phone menu (db/demo-flows.ts), stored as flows.server.ts stores it: version 1
+ * published (with the validator's report), version 2 a draft with changes pending, and the tenant's
+ * voice numbers answered by the flow. Tenants that already have a flow are left as they are.
+ */
+async function seedDemoFlows(trx: SeedTrx, tenantIds: Map<string, string>, actor: Actor, at: () => Date): Promise<number> {
+  let seeded = 0;
+  for (const demo of DEMO_FLOWS) {
+    const tenantId = tenantIds.get(demo.tenant);
+    if (!tenantId) continue;
+    const existing = await trx.selectFrom("ivr_flows").select("id").where("tenant_id", "=", tenantId).executeTakeFirst();
+    if (existing) continue;
+    const ctx = { tenantLanguages: demo.languages, queueIds: demo.queueIds };
+    const published = flowSchema.parse(demo.published);
+    const draft = flowSchema.parse(demo.draft);
+    const createdAt = at();
+    const publishedAt = at();
+    const draftAt = at();
+    const flow = await trx
+      .insertInto("ivr_flows")
+      .values({ tenant_id: tenantId, name: demo.name, created_at: createdAt, updated_at: draftAt })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await trx
+      .insertInto("ivr_flow_versions")
+      .values([
+        {
+          tenant_id: tenantId,
+          flow_id: flow.id,
+          version: 1,
+          status: "published",
+          definition: JSON.stringify(published),
+          validation: JSON.stringify(validateFlow(published, ctx)),
+          created_by: actor.userId,
+          created_at: createdAt,
+          published_at: publishedAt,
+          published_by: actor.userId,
+        },
+        {
+          tenant_id: tenantId,
+          flow_id: flow.id,
+          version: 2,
+          status: "draft",
+          definition: JSON.stringify(draft),
+          validation: JSON.stringify(validateFlow(draft, ctx)),
+          note: demo.draftNote,
+          created_by: actor.userId,
+          created_at: draftAt,
+        },
+      ])
+      .execute();
+    const numbers = await trx
+      .updateTable("tenant_phone_numbers")
+      .set({ ivr_flow_id: flow.id })
+      .where("tenant_id", "=", tenantId)
+      .where(sql<boolean>`'voice' = any(channels)`)
+      .returning(["id", "e164"])
+      .execute();
+    const target = { type: "ivr_flow", id: flow.id };
+    await recordAudit(trx, { tenantId, actor, action: "ivr.flow.created", target, data: { name: demo.name } });
+    await recordAudit(trx, { tenantId, actor, action: "ivr.flow.published", target, data: { version: 1, previous: null } });
+    for (const n of numbers) {
+      await recordAudit(trx, { tenantId, actor, action: "ivr.flow.number_assigned", target: { type: "phone_number", id: n.id }, data: { e164: n.e164, flowId: flow.id } });
+    }
+    await recordAudit(trx, { tenantId, actor, action: "ivr.flow.draft_saved", target, data: { version: 2, errors: 0 } });
+    seeded++;
+  }
+  return seeded;
+}
 
 /**
  * Seeds the demo bureau through the owner connection. Returns the plaintext credentials (API keys are
@@ -218,7 +294,10 @@ export async function seedDemo(ownerUrl: string, opts: { log?: (line: string) =>
       await sql`select set_config('app.scope', 'bureau', true)`.execute(trx);
       const existing = await trx.selectFrom("users").select("id").where("email", "=", DEMO_ADMIN_EMAIL).executeTakeFirst();
       if (existing) {
-        log(`already seeded (${DEMO_ADMIN_EMAIL} exists): nothing to do`);
+        // A bureau seeded before the demo had phone menus gets them now; otherwise nothing changes.
+        const tenants = await trx.selectFrom("tenants").select(["id", "slug"]).where("slug", "in", DEMO_FLOWS.map((f) => f.tenant)).execute();
+        const added = await seedDemoFlows(trx, new Map(tenants.map((t) => [t.slug, t.id])), { userId: existing.id, label: DEMO_ADMIN_EMAIL }, () => new Date());
+        log(added ? `already seeded (${DEMO_ADMIN_EMAIL} exists): added the IVR flows of ${added} tenant(s)` : `already seeded (${DEMO_ADMIN_EMAIL} exists): nothing to do`);
         return null;
       }
 
@@ -323,6 +402,9 @@ export async function seedDemo(ownerUrl: string, opts: { log?: (line: string) =>
         }
       }
 
+      // Phone menus: a published IVR and a pending draft per tenant, answering the tenant's voice numbers.
+      await seedDemoFlows(trx, tenantIds, admin, at);
+
       // API keys: only the hash is stored; the token is handed back once.
       const apiKeys: DemoApiKey[] = [];
       const bureauKey = generateApiKey("bureau");
@@ -345,7 +427,7 @@ export async function seedDemo(ownerUrl: string, opts: { log?: (line: string) =>
         apiKeys.push({ tenant: t.slug, key: key.token });
       }
 
-      log(`seeded the demo bureau: ${TENANTS.length} tenants, ${logins.length} users, ${apiKeys.length} API keys`);
+      log(`seeded the demo bureau: ${TENANTS.length} tenants, ${logins.length} users, ${DEMO_FLOWS.length} IVR flows, ${apiKeys.length} API keys`);
       return { logins, apiKeys };
     });
   } finally {

@@ -212,7 +212,18 @@ describe("GET /api/v1/openapi.json", () => {
     const doc = JSON.parse(await res.text());
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(["/api/v1/tenants/me", "/api/v1/tenants", "/api/v1/phone-numbers", "/api/v1/openapi.json"]),
+      expect.arrayContaining([
+        "/api/v1/tenants/me",
+        "/api/v1/tenants",
+        "/api/v1/phone-numbers",
+        "/api/v1/flows",
+        "/api/v1/flows/{flowId}",
+        "/api/v1/flows/{flowId}/validate",
+        "/api/v1/flows/{flowId}/publish",
+        "/api/v1/calls",
+        "/api/v1/calls/{callId}",
+        "/api/v1/openapi.json",
+      ]),
     );
     expect(doc.paths["/api/v1/phone-numbers"].post.responses["422"]).toBeDefined();
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });

@@ -48,4 +48,22 @@ describe("buildOpenApiDocument", () => {
     expect(post.requestBody.content["application/json"].schema).toEqual({ $ref: "#/components/schemas/PhoneNumberCreate" });
     expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(["201", "401", "403", "409", "422"]));
   });
+
+  it("describes the IVR flow and call operations with their scopes, ids and errors", () => {
+    const paths = doc.paths as Record<string, Record<string, Json>>;
+    expect(paths["/api/v1/flows"]!.get.security).toEqual([{ bearerAuth: ["flows:read"] }]);
+    expect(paths["/api/v1/flows/{flowId}"]!.get.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: "flowId", in: "path", required: true })]));
+    const validate = paths["/api/v1/flows/{flowId}/validate"]!.post;
+    expect(validate.requestBody).toMatchObject({ required: false, content: { "application/json": { schema: { $ref: "#/components/schemas/FlowDefinition" } } } });
+    expect(Object.keys(validate.responses)).toEqual(expect.arrayContaining(["200", "404", "409", "422"]));
+    const publish = paths["/api/v1/flows/{flowId}/publish"]!.post;
+    expect(publish.security).toEqual([{ bearerAuth: ["flows:write"] }]);
+    expect(Object.keys(publish.responses)).toEqual(expect.arrayContaining(["200", "404", "409"]));
+    expect(paths["/api/v1/calls"]!.get.security).toEqual([{ bearerAuth: ["calls:read"] }]);
+    expect(paths["/api/v1/calls/{callId}"]!.get.responses["200"].content["application/json"].schema.properties.data).toEqual({ $ref: "#/components/schemas/CallDetail" });
+    expect((SCHEMAS.Error as Json).properties.error.properties.issues).toBeDefined();
+    for (const name of ["FlowSummary", "Flow", "FlowVersion", "FlowDefinition", "ValidationIssue", "ValidationReport", "Call", "CallEvent", "CallDetail"]) {
+      expect(SCHEMAS[name], name).toBeDefined();
+    }
+  });
 });

@@ -9,6 +9,7 @@ describe("API scopes", () => {
     expect(TENANT_KEY_SCOPES).not.toContain("tenants:read");
     expect(scopesFor("bureau")).toBe(BUREAU_KEY_SCOPES);
     expect(BUREAU_KEY_SCOPES).toContain("tenants:read");
+    expect(TENANT_KEY_SCOPES).toEqual(expect.arrayContaining(["flows:read", "flows:write", "calls:read"]));
   });
 
   it("grants exactly the scopes held", () => {

@@ -45,7 +45,7 @@ function apiTenant(t: Tenant): ApiTenant {
   };
 }
 
-const json = (body: unknown, status = 200) => Response.json(body, { status, headers: { "Cache-Control": "no-store" } });
+export const json = (body: unknown, status = 200) => Response.json(body, { status, headers: { "Cache-Control": "no-store" } });
 
 /** Runs a handler and turns its ApiError (or an unexpected failure) into the JSON error body. */
 export async function handleApi(fn: () => Promise<Response>): Promise<Response> {
@@ -80,7 +80,7 @@ async function ownTenant(principal: Extract<ApiPrincipal, { kind: "tenant" }>): 
  * Which tenant a request acts on: a tenant key acts on its own tenant only (naming another in
  * ?tenant= is refused); a bureau key must name one.
  */
-async function targetTenant(principal: ApiPrincipal, url: URL): Promise<Tenant> {
+export async function targetTenant(principal: ApiPrincipal, url: URL): Promise<Tenant> {
   const requested = url.searchParams.get("tenant");
   if (principal.kind === "tenant") {
     const tenant = await ownTenant(principal);
@@ -131,7 +131,7 @@ export async function listPhoneNumbers(request: Request): Promise<Response> {
   return json({ data });
 }
 
-async function fieldErrors(error: ZodError): Promise<FieldError[]> {
+export async function fieldErrors(error: ZodError): Promise<FieldError[]> {
   const t = await i18nServer.getFixedT("en", "validation");
   return error.issues.map((issue) => {
     const [key, ...params] = issue.message.split("|");
@@ -141,7 +141,7 @@ async function fieldErrors(error: ZodError): Promise<FieldError[]> {
   });
 }
 
-async function readJson(request: Request): Promise<unknown> {
+export async function readJson(request: Request): Promise<unknown> {
   const text = await request.text();
   if (!text.trim()) return {};
   try {

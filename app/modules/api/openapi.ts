@@ -1,4 +1,8 @@
 import type { ApiScope } from "../auth/api-key-token";
+import { LANGUAGES } from "../i18n/config";
+import { INTERACTION_STATES } from "../interactions/states";
+import { NODE_TYPES } from "../ivr/model";
+import { ISSUE_CODES } from "../ivr/validator";
 import { PHONE_CHANNELS } from "./schemas";
 
 /**
@@ -27,6 +31,11 @@ export const SCHEMAS: Record<string, JsonSchema> = {
             type: "array",
             description: "Per-field problems (validation_failed, conflict).",
             items: { type: "object", required: ["field", "message"], properties: { field: { type: "string" }, message: { type: "string" } } },
+          },
+          issues: {
+            type: "array",
+            description: "The IVR validator's issues (publishing refused with 409, or a definition that does not parse with 422).",
+            items: { $ref: "#/components/schemas/ValidationIssue" },
           },
         },
       },
@@ -71,6 +80,139 @@ export const SCHEMAS: Record<string, JsonSchema> = {
       channels: { type: "array", minItems: 1, items: { type: "string", enum: [...PHONE_CHANNELS] }, default: ["voice"] },
     },
   },
+  FlowSummary: {
+    type: "object",
+    required: ["id", "name", "draftVersion", "publishedVersion", "createdAt", "updatedAt"],
+    properties: {
+      id: { type: "string", format: "uuid" },
+      name: { type: "string" },
+      draftVersion: { type: ["integer", "null"], description: "The version being edited, if any." },
+      publishedVersion: { type: ["integer", "null"], description: "The version answering calls, if any." },
+      createdAt: { type: "string", format: "date-time" },
+      updatedAt: { type: "string", format: "date-time" },
+    },
+  },
+  Flow: {
+    allOf: [
+      ref("FlowSummary"),
+      {
+        type: "object",
+        required: ["draft", "published"],
+        properties: {
+          draft: { oneOf: [ref("FlowVersion"), { type: "null" }] },
+          published: { oneOf: [ref("FlowVersion"), { type: "null" }] },
+        },
+      },
+    ],
+  },
+  FlowVersion: {
+    type: "object",
+    required: ["version", "status", "note", "createdAt", "publishedAt", "definition", "validation"],
+    properties: {
+      version: { type: "integer", minimum: 1 },
+      status: { type: "string", enum: ["draft", "published", "archived"] },
+      note: { type: "string" },
+      createdAt: { type: "string", format: "date-time" },
+      publishedAt: { type: ["string", "null"], format: "date-time" },
+      definition: ref("FlowDefinition"),
+      validation: ref("ValidationReport"),
+    },
+  },
+  FlowDefinition: {
+    type: "object",
+    description:
+      "An IVR flow: a graph of typed nodes. Each node has an id (a short slug) and a type; its other fields depend on the type (prompts per language, menu options digit -> next node, queue id, ...). The validator checks the graph.",
+    required: ["start", "nodes"],
+    properties: {
+      start: { type: "string", description: "Id of the first node." },
+      nodes: {
+        type: "array",
+        minItems: 1,
+        maxItems: 300,
+        items: {
+          type: "object",
+          required: ["id", "type"],
+          properties: {
+            id: { type: "string", pattern: "^[a-z0-9](?:[a-z0-9_-]{0,38}[a-z0-9])?$" },
+            type: { type: "string", enum: [...NODE_TYPES] },
+          },
+          additionalProperties: true,
+        },
+      },
+      goodbye: ref("Prompt"),
+    },
+  },
+  Prompt: {
+    type: "object",
+    properties: {
+      text: { type: "object", description: "Text to speech per language.", propertyNames: { enum: [...LANGUAGES] }, additionalProperties: { type: "string", maxLength: 2000 } },
+      audioUrl: { type: "string", format: "uri" },
+    },
+  },
+  ValidationIssue: {
+    type: "object",
+    required: ["nodeId", "code", "severity", "params", "message"],
+    properties: {
+      nodeId: { type: ["string", "null"], description: "The node the issue points at; null for the flow as a whole." },
+      code: { type: "string", enum: [...ISSUE_CODES] },
+      severity: { type: "string", enum: ["error", "warning"], description: "Errors block publishing; warnings do not." },
+      params: { type: "object", additionalProperties: { type: ["string", "number"] } },
+      message: { type: "string", description: "The issue in English." },
+    },
+  },
+  ValidationReport: {
+    type: "object",
+    required: ["valid", "errorCount", "warningCount", "issues"],
+    properties: {
+      valid: { type: "boolean", description: "No error-severity issues: the flow can be published." },
+      errorCount: { type: "integer", minimum: 0 },
+      warningCount: { type: "integer", minimum: 0 },
+      issues: { type: "array", items: ref("ValidationIssue") },
+    },
+  },
+  ValidationResult: {
+    allOf: [
+      ref("ValidationReport"),
+      {
+        type: "object",
+        required: ["version"],
+        properties: { version: { type: ["integer", "null"], description: "The draft's version when the draft was validated; null for a definition sent in the body." } },
+      },
+    ],
+  },
+  Call: {
+    type: "object",
+    required: ["id", "state", "direction", "provider", "from", "to", "phoneNumberId", "flowId", "flowVersion", "language", "ivrPath", "variables", "startedAt", "endedAt"],
+    properties: {
+      id: { type: "string", format: "uuid" },
+      state: { type: "string", enum: [...INTERACTION_STATES] },
+      direction: { type: "string", enum: ["inbound", "outbound"] },
+      provider: { type: "string", enum: ["simulator", "twilio"] },
+      from: { type: ["string", "null"], description: "The caller's number." },
+      to: { type: ["string", "null"], description: "The tenant number dialled." },
+      phoneNumberId: { type: ["string", "null"], format: "uuid" },
+      flowId: { type: ["string", "null"], format: "uuid" },
+      flowVersion: { type: ["integer", "null"], description: "The flow version the call runs on (pinned when it started)." },
+      language: { type: "string", enum: [...LANGUAGES] },
+      ivrPath: { type: "array", items: { type: "string" }, description: "Ids of the IVR nodes the caller went through, in order." },
+      variables: { type: "object", additionalProperties: { type: "string" }, description: "Digits collected by the IVR." },
+      startedAt: { type: "string", format: "date-time" },
+      endedAt: { type: ["string", "null"], format: "date-time" },
+    },
+  },
+  CallEvent: {
+    type: "object",
+    required: ["seq", "type", "at", "data"],
+    properties: {
+      seq: { type: "integer", minimum: 1 },
+      type: { type: "string", examples: ["call.started", "ivr.step", "state.changed", "call.ended"] },
+      at: { type: "string", format: "date-time" },
+      data: { type: "object" },
+    },
+  },
+  CallDetail: {
+    allOf: [ref("Call"), { type: "object", required: ["events"], properties: { events: { type: "array", items: ref("CallEvent") } } }],
+  },
 };
 
 const dataOf = (schema: JsonSchema) => ({ type: "object", required: ["data"], properties: { data: schema } });
@@ -86,6 +228,8 @@ export interface ApiOperation {
   scopes: ApiScope[];
   parameters?: JsonSchema[];
   requestSchema?: string;
+  /** The request body may be left out (e.g. validate the stored draft). */
+  requestOptional?: boolean;
   /** status -> [description, schema of the body or null] */
   responses: Record<string, [string, JsonSchema | null]>;
   /** Error statuses this operation may answer besides 401/403 (implied by security). */
@@ -99,6 +243,8 @@ const tenantParam = {
   description: "Bureau keys: the tenant's slug (required). Tenant keys: omit it, or give the key's own tenant.",
   schema: { type: "string" },
 };
+
+const flowIdParam = { name: "flowId", in: "path", required: true, schema: { type: "string", format: "uuid" } };
 
 export const OPERATIONS: ApiOperation[] = [
   {
@@ -146,6 +292,85 @@ export const OPERATIONS: ApiOperation[] = [
   },
   {
     method: "get",
+    path: "/api/v1/flows",
+    operationId: "listFlows",
+    summary: "The tenant's IVR flows",
+    description: "By name, each with its current draft and published version numbers.",
+    tag: "IVR flows",
+    scopes: ["flows:read"],
+    parameters: [tenantParam],
+    responses: { "200": ["The flows", dataOf({ type: "array", items: ref("FlowSummary") })] },
+    errors: [400, 404],
+  },
+  {
+    method: "get",
+    path: "/api/v1/flows/{flowId}",
+    operationId: "getFlow",
+    summary: "One IVR flow with its draft and published definitions",
+    description: "Each version carries the validator's report from when it was saved or published.",
+    tag: "IVR flows",
+    scopes: ["flows:read"],
+    parameters: [flowIdParam, tenantParam],
+    responses: { "200": ["The flow", dataOf(ref("Flow"))] },
+    errors: [400, 404],
+  },
+  {
+    method: "post",
+    path: "/api/v1/flows/{flowId}/validate",
+    operationId: "validateFlow",
+    summary: "Validate a flow definition, or the flow's draft",
+    description:
+      "With a flow definition as the body, checks it (nothing is stored) against the queues and languages the flow's saved versions use; without a body (or with {}), answers the draft's report (409 when there is no draft). A body that is not a flow's shape answers 422 naming each field, with the same problems as issues.",
+    tag: "IVR flows",
+    scopes: ["flows:read"],
+    parameters: [flowIdParam, tenantParam],
+    requestSchema: "FlowDefinition",
+    requestOptional: true,
+    responses: { "200": ["The validator's report; valid is false while there are errors", dataOf(ref("ValidationResult"))] },
+    errors: [400, 404, 409, 422],
+  },
+  {
+    method: "post",
+    path: "/api/v1/flows/{flowId}/publish",
+    operationId: "publishFlow",
+    summary: "Publish the flow's draft",
+    description:
+      "Atomically: the draft becomes the published version and the previous one is archived; calls already running keep their version. Refused with 409 while the draft has errors (the error lists them as issues) or when there is no draft.",
+    tag: "IVR flows",
+    scopes: ["flows:write"],
+    parameters: [flowIdParam, tenantParam],
+    responses: { "200": ["The newly published version", dataOf(ref("FlowVersion"))] },
+    errors: [400, 404, 409],
+  },
+  {
+    method: "get",
+    path: "/api/v1/calls",
+    operationId: "listCalls",
+    summary: "The tenant's recent calls",
+    description: "Newest first, with state, numbers, language and the IVR path taken.",
+    tag: "Calls",
+    scopes: ["calls:read"],
+    parameters: [
+      tenantParam,
+      { name: "limit", in: "query", required: false, description: "How many calls (1-200).", schema: { type: "integer", minimum: 1, maximum: 200, default: 50 } },
+    ],
+    responses: { "200": ["The calls", dataOf({ type: "array", items: ref("Call") })] },
+    errors: [400, 404, 422],
+  },
+  {
+    method: "get",
+    path: "/api/v1/calls/{callId}",
+    operationId: "getCall",
+    summary: "One call with its events",
+    description: "The events are the call's append-only record, in order.",
+    tag: "Calls",
+    scopes: ["calls:read"],
+    parameters: [{ name: "callId", in: "path", required: true, schema: { type: "string", format: "uuid" } }, tenantParam],
+    responses: { "200": ["The call", dataOf(ref("CallDetail"))] },
+    errors: [400, 404],
+  },
+  {
+    method: "get",
     path: "/api/v1/openapi.json",
     operationId: "getOpenApiDocument",
     summary: "This document",
@@ -160,7 +385,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   401: "Missing, unknown or revoked API key",
   403: "The key lacks the scope, or may not reach this tenant",
   404: "No such tenant or object",
-  409: "Conflicts with an existing object",
+  409: "Conflicts with an existing object or with the object's state",
   422: "The body failed validation; details name each field",
 };
 
@@ -187,7 +412,7 @@ export function buildOpenApiDocument(opts: { serverUrl?: string; version?: strin
       ...(op.scopes.length ? { "x-required-scopes": op.scopes } : {}),
       ...(op.parameters?.length ? { parameters: op.parameters } : {}),
       ...(op.requestSchema
-        ? { requestBody: { required: true, content: { "application/json": { schema: ref(op.requestSchema) } } } }
+        ? { requestBody: { required: !op.requestOptional, content: { "application/json": { schema: ref(op.requestSchema) } } } }
         : {}),
       responses,
     };
