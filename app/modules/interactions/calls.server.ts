@@ -189,15 +189,31 @@ async function lockCall(trx: Trx, tenantId: string, interactionId: string): Prom
   return row;
 }
 
+/**
+ * A call's pinned version was published when the call started, and a published version is never
+ * edited (a change is a new version), so its parsed form is kept per process: every IVR step of
+ * every call would otherwise re-read and re-validate the same definition. Bounded; oldest out first.
+ */
+const pinnedFlows = new Map<string, Flow>();
+const PINNED_FLOWS_MAX = 500;
+
 async function pinnedFlow(trx: Trx, tenantId: string, flowId: string, version: number): Promise<Flow> {
+  const key = `${tenantId}:${flowId}:${version}`;
+  const cached = pinnedFlows.get(key);
+  if (cached) return cached;
   const row = await trx
     .selectFrom("ivr_flow_versions")
-    .select("definition")
+    .select(["definition", "status"])
     .where("tenant_id", "=", tenantId)
     .where("flow_id", "=", flowId)
     .where("version", "=", version)
     .executeTakeFirstOrThrow();
-  return flowSchema.parse(row.definition);
+  const flow = flowSchema.parse(row.definition);
+  if (row.status !== "draft") {
+    if (pinnedFlows.size >= PINNED_FLOWS_MAX) pinnedFlows.delete(pinnedFlows.keys().next().value!);
+    pinnedFlows.set(key, flow);
+  }
+  return flow;
 }
 
 export interface StartCallInput {
