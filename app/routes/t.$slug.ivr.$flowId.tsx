@@ -49,6 +49,8 @@ import type { Tenant } from "~/modules/tenancy/tenants.server";
 import ivrPagesCss from "~/styles/ivr-pages.css?url";
 import portalCss from "~/styles/portal.css?url";
 
+
+const DIFF_KINDS = ["added", "removed", "changed", "moved"] as const;
 export const links: LinksFunction = () => [
   ...ivrBuilderLinks(),
   { rel: "stylesheet", href: portalCss },
@@ -486,30 +488,13 @@ export default function IvrFlowEditor() {
                         t("flows.history.first")
                       ) : (
                         <ul className="ivr-diff">
-                          {h.diff.added.length ? (
-                            <li>
-                              {t("flows.history.added")}{" "}
-                              <IdList ids={h.diff.added} />
-                            </li>
-                          ) : null}
-                          {h.diff.removed.length ? (
-                            <li>
-                              {t("flows.history.removed")}{" "}
-                              <IdList ids={h.diff.removed} />
-                            </li>
-                          ) : null}
-                          {h.diff.changed.length ? (
-                            <li>
-                              {t("flows.history.changed")}{" "}
-                              <IdList ids={h.diff.changed} />
-                            </li>
-                          ) : null}
-                          {h.diff.moved.length ? (
-                            <li>
-                              {t("flows.history.moved")}{" "}
-                              <IdList ids={h.diff.moved} />
-                            </li>
-                          ) : null}
+                          {DIFF_KINDS.map((kind) =>
+                            h.diff![kind].length ? (
+                              <li key={kind}>
+                                {t(`flows.history.${kind}`)} <IdList ids={h.diff![kind]} />
+                              </li>
+                            ) : null,
+                          )}
                           {h.diff.startChanged ? (
                             <li>{t("flows.history.startChanged")}</li>
                           ) : null}
