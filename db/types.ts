@@ -33,12 +33,45 @@ export interface AgentAssignments {
   tenant_id: string;
 }
 
+export interface AgentQueueAssignments {
+  agent_id: string;
+  created_at: Generated<Timestamp>;
+  queue_id: string;
+  tenant_id: string;
+}
+
 export interface Agents {
+  auto_answer: Generated<boolean>;
   created_at: Generated<Timestamp>;
   employee_code: string;
+  endpoint: string | null;
   languages: Generated<string[]>;
+  proficiency: Generated<Json>;
   skills: Generated<string[]>;
   user_id: string;
+}
+
+export interface AgentStateEvents {
+  actor_user_id: string | null;
+  agent_id: string;
+  at: Generated<Timestamp>;
+  data: Generated<Json>;
+  id: Generated<Int8>;
+  previous: string | null;
+  reason: string | null;
+  state: string;
+}
+
+export interface AgentStates {
+  agent_id: string;
+  contact_id: string | null;
+  contact_tenant_id: string | null;
+  idle_since: Timestamp | null;
+  reason: string | null;
+  since: Generated<Timestamp>;
+  state: Generated<string>;
+  version: Generated<number>;
+  wrapup_until: Timestamp | null;
 }
 
 export interface BureauApiKeys {
@@ -74,6 +107,43 @@ export interface BureauSettings {
   updated_at: Generated<Timestamp>;
 }
 
+export interface CallbackTasks {
+  attempts: Generated<number>;
+  completed_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  customer_id: string | null;
+  due_at: Generated<Timestamp>;
+  id: Generated<string>;
+  interaction_id: string | null;
+  note: Generated<string>;
+  number: string;
+  queue_id: string | null;
+  reason: string;
+  status: Generated<string>;
+  tenant_id: string;
+}
+
+export interface Customers {
+  created_at: Generated<Timestamp>;
+  email: string | null;
+  id: Generated<string>;
+  name: Generated<string>;
+  notes: Generated<string>;
+  phone: string | null;
+  tenant_id: string;
+}
+
+export interface Dispositions {
+  active: Generated<boolean>;
+  code: string;
+  id: Generated<string>;
+  name: string;
+  parent_id: string | null;
+  resolved: Generated<boolean>;
+  sort: Generated<number>;
+  tenant_id: string;
+}
+
 export interface InteractionEvents {
   at: Generated<Timestamp>;
   data: Generated<Json>;
@@ -84,10 +154,25 @@ export interface InteractionEvents {
   type: string;
 }
 
+export interface InteractionNotes {
+  author_id: string | null;
+  author_label: Generated<string>;
+  body: string;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  interaction_id: string;
+  tenant_id: string;
+}
+
 export interface Interactions {
+  agent_id: string | null;
+  answered_at: Timestamp | null;
   channel: Generated<string>;
+  customer_id: string | null;
   direction: string;
+  disposition_id: string | null;
   ended_at: Timestamp | null;
+  escalated_to: string | null;
   flow_id: string | null;
   flow_version: number | null;
   from_number: string | null;
@@ -97,11 +182,15 @@ export interface Interactions {
   phone_number_id: string | null;
   provider: string;
   provider_call_id: string | null;
+  queue_id: string | null;
+  queued_at: Timestamp | null;
   started_at: Generated<Timestamp>;
   state: string;
   tenant_id: string;
   to_number: string | null;
   variables: Generated<Json>;
+  wrapup_at: Timestamp | null;
+  wrapup_notes: Generated<string>;
 }
 
 export interface IvrFlows {
@@ -142,6 +231,70 @@ export interface PasswordResetTokens {
   id: string;
   used_at: Timestamp | null;
   user_id: string;
+}
+
+export interface Queues {
+  after_hours: Generated<string>;
+  channels: Generated<string[]>;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  key: string;
+  language: string | null;
+  max_wait_seconds: Generated<number>;
+  min_proficiency: Generated<number>;
+  name: string;
+  offer_timeout_seconds: Generated<number>;
+  overflow_action: Generated<string>;
+  overflow_number: string | null;
+  overflow_queue_id: string | null;
+  priority: Generated<number>;
+  required_skills: Generated<string[]>;
+  short_abandon_seconds: Generated<number>;
+  sl_target_pct: Generated<number>;
+  sl_threshold_seconds: Generated<number>;
+  tenant_id: string;
+  updated_at: Generated<Timestamp>;
+  wrapup_seconds: Generated<number>;
+}
+
+export interface RoutingContacts {
+  connected_at: Timestamp | null;
+  ended_at: Timestamp | null;
+  enqueued_at: Generated<Timestamp>;
+  id: Generated<string>;
+  interaction_id: string;
+  kind: Generated<string>;
+  language: string | null;
+  min_proficiency: Generated<number>;
+  missed_count: Generated<number>;
+  offer_expires_at: Timestamp | null;
+  offered_agent_id: string | null;
+  offered_at: Timestamp | null;
+  priority: number;
+  queue_id: string;
+  required_skills: Generated<string[]>;
+  sl_threshold_seconds: number;
+  status: Generated<string>;
+  tenant_id: string;
+}
+
+export interface Scripts {
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  name: string;
+  queue_id: string | null;
+  tenant_id: string;
+}
+
+export interface ScriptVersions {
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  definition: Json;
+  published_at: Timestamp | null;
+  script_id: string;
+  status: string;
+  tenant_id: string;
+  version: number;
 }
 
 export interface Sessions {
@@ -227,6 +380,15 @@ export interface Tenants {
   updated_at: Generated<Timestamp>;
 }
 
+export interface TenantSpecialHours {
+  closes_at: string;
+  day: Timestamp;
+  id: Generated<string>;
+  note: Generated<string>;
+  opens_at: string;
+  tenant_id: string;
+}
+
 export interface Users {
   created_at: Generated<Timestamp>;
   email: string;
@@ -247,16 +409,27 @@ export interface UserStaffRoles {
 
 export interface DB {
   agent_assignments: AgentAssignments;
+  agent_queue_assignments: AgentQueueAssignments;
+  agent_state_events: AgentStateEvents;
+  agent_states: AgentStates;
   agents: Agents;
   bureau_api_keys: BureauApiKeys;
   bureau_audit_log: BureauAuditLog;
   bureau_settings: BureauSettings;
+  callback_tasks: CallbackTasks;
+  customers: Customers;
+  dispositions: Dispositions;
   interaction_events: InteractionEvents;
+  interaction_notes: InteractionNotes;
   interactions: Interactions;
   ivr_flow_versions: IvrFlowVersions;
   ivr_flows: IvrFlows;
   mail_outbox: MailOutbox;
   password_reset_tokens: PasswordResetTokens;
+  queues: Queues;
+  routing_contacts: RoutingContacts;
+  script_versions: ScriptVersions;
+  scripts: Scripts;
   sessions: Sessions;
   tenant_api_keys: TenantApiKeys;
   tenant_audit_log: TenantAuditLog;
@@ -264,6 +437,7 @@ export interface DB {
   tenant_holidays: TenantHolidays;
   tenant_members: TenantMembers;
   tenant_phone_numbers: TenantPhoneNumbers;
+  tenant_special_hours: TenantSpecialHours;
   tenants: Tenants;
   user_staff_roles: UserStaffRoles;
   users: Users;

@@ -35,6 +35,7 @@ beforeAll(async () => {
     await owner.insertInto("tenant_phone_numbers").values({ tenant_id: t.id, e164: `+98210000${Math.floor(Math.random() * 9000 + 1000)}` }).execute();
     await owner.insertInto("tenant_business_hours").values({ tenant_id: t.id, weekday: 6, opens_at: "08:00", closes_at: "17:00" }).execute();
     await owner.insertInto("tenant_holidays").values({ tenant_id: t.id, day: "2027-03-21", name: "Nowruz" }).execute();
+    await owner.insertInto("tenant_special_hours").values({ tenant_id: t.id, day: "2027-03-16", opens_at: "08:00", closes_at: "12:00" }).execute();
     await owner.insertInto("agent_assignments").values({ tenant_id: t.id, agent_id: agent.id }).execute();
     await owner
       .insertInto("tenant_api_keys")
@@ -54,6 +55,25 @@ beforeAll(async () => {
       .returning("id")
       .executeTakeFirstOrThrow();
     await owner.insertInto("interaction_events").values({ tenant_id: t.id, interaction_id: call.id, seq: 1, type: "call.started" }).execute();
+    // Routing (issue 4).
+    const queue = await owner.insertInto("queues").values({ tenant_id: t.id, key: "support", name: "Support" }).returning("id").executeTakeFirstOrThrow();
+    await owner.insertInto("dispositions").values({ tenant_id: t.id, code: "solved", name: "Solved", resolved: true }).execute();
+    await owner.insertInto("agent_queue_assignments").values({ tenant_id: t.id, queue_id: queue.id, agent_id: agent.id }).execute();
+    const customer = await owner.insertInto("customers").values({ tenant_id: t.id, phone: "+989121234567" }).returning("id").executeTakeFirstOrThrow();
+    await owner
+      .insertInto("routing_contacts")
+      .values({ tenant_id: t.id, interaction_id: call.id, queue_id: queue.id, priority: 5, sl_threshold_seconds: 20 })
+      .execute();
+    await owner
+      .insertInto("callback_tasks")
+      .values({ tenant_id: t.id, interaction_id: call.id, customer_id: customer.id, number: "+989121234567", reason: "ivr_offer" })
+      .execute();
+    await owner.insertInto("interaction_notes").values({ tenant_id: t.id, interaction_id: call.id, body: "note" }).execute();
+    const script = await owner.insertInto("scripts").values({ tenant_id: t.id, queue_id: queue.id, name: "Support" }).returning("id").executeTakeFirstOrThrow();
+    await owner
+      .insertInto("script_versions")
+      .values({ tenant_id: t.id, script_id: script.id, version: 1, status: "draft", definition: JSON.stringify({ opening: [], body: [], closing: [] }) })
+      .execute();
   }
   void clientB;
   const { rows } = await sql<{ table_name: string }>`
