@@ -115,6 +115,12 @@ const HOLIDAYS_1405: { jm: number; jd: number; name: string }[] = [
   { jm: 12, jd: 29, name: "ملی شدن صنعت نفت" },
 ];
 
+/** Days whose hours differ from the weekly grid (set in the portal's calendar page). */
+const SPECIAL_HOURS_1405: { jm: number; jd: number; opens: string; closes: string; note: string }[] = [
+  { jm: 12, jd: 26, opens: "08:00", closes: "13:00", note: "روز کوتاه پیش از نوروز" },
+  { jm: 12, jd: 28, opens: "09:00", closes: "14:00", note: "شلوغی پیش از نوروز" },
+];
+
 /** Gregorian "YYYY-MM-DD" of a Jalali date. */
 export function jalaliToIsoDate(jy: number, jm: number, jd: number): string {
   const { gy, gm, gd } = jalaali.toGregorian(jy, jm, jd);
@@ -357,6 +363,13 @@ export async function seedDemo(ownerUrl: string, opts: { log?: (line: string) =>
         }
         for (const h of HOLIDAYS_1405) {
           await trx.insertInto("tenant_holidays").values({ tenant_id: tenant.id, day: jalaliToIsoDate(1405, h.jm, h.jd), name: h.name }).execute();
+        }
+        // A short Wednesday before Nowruz (1405/12/26) and Friday 1405/12/28 opened for the rush.
+        for (const sp of SPECIAL_HOURS_1405) {
+          await trx
+            .insertInto("tenant_special_hours")
+            .values({ tenant_id: tenant.id, day: jalaliToIsoDate(1405, sp.jm, sp.jd), opens_at: sp.opens, closes_at: sp.closes, note: sp.note })
+            .execute();
         }
         for (const entry of [
           { tenantId: null, action: "tenant.created" },

@@ -32,6 +32,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       audit: can(auth.actor, "tenant.audit.read", tenant.id),
       ivr: can(auth.actor, "tenant.ivr.read", tenant.id),
       simulator: can(auth.actor, "tenant.simulator.use", tenant.id),
+      hours: can(auth.actor, "tenant.hours.read", tenant.id),
     },
   };
 }
@@ -76,6 +77,11 @@ function PortalHeader({ data }: { data: PortalData }) {
         {tabs.ivr ? (
           <NavLink to={`/t/${tenant.slug}/ivr`} prefetch="intent">
             {t("layout.tabs.ivr")}
+          </NavLink>
+        ) : null}
+        {tabs.hours ? (
+          <NavLink to={`/t/${tenant.slug}/hours`} prefetch="intent">
+            {t("layout.tabs.hours")}
           </NavLink>
         ) : null}
         {tabs.simulator ? (

@@ -29,6 +29,7 @@ const ctx = { tenantLanguages: ["fa" as const, "en" as const], queueIds: [...OPE
 const alwaysOpen: BusinessCalendar = {
   timeZone: "Asia/Tehran",
   hours: [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, opens: "00:00", closes: "24:00" })),
+  specialHours: [],
   holidays: [],
 };
 const broken: Flow = {

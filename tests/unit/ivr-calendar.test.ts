@@ -75,4 +75,43 @@ describe("IVR business calendar", () => {
     expect(calendarSchema.safeParse({ hours: [{ weekday: 1, opens: "24:00", closes: "24:00" }] }).success).toBe(false);
     expect(calendarSchema.safeParse({ holidays: [{ day: "1405/01/01", name: "x" }] }).success).toBe(false);
   });
+
+  describe("special hours for a date", () => {
+    // 1405/12/28 (2027-03-19) is a Friday: normally closed, opened 09:00-13:00 for the pre-Nowruz rush.
+    // 1405/12/25 (2027-03-16) is a Tuesday: a short day 08:00-12:00 instead of 08:00-20:00.
+    const withSpecial = calendarSchema.parse({
+      ...tehran,
+      specialHours: [
+        { day: "2027-03-19", opens: "09:00", closes: "13:00" },
+        { day: "2027-03-16", opens: "08:00", closes: "10:00" },
+        { day: "2027-03-16", opens: "11:00", closes: "12:00" },
+      ],
+      holidays: [...tehran.holidays, { day: "2027-03-20", name: "تعطیل" }],
+    });
+
+    it("opens a normally closed Friday within its special ranges only", () => {
+      expect(calendarStatus(tehran, new Date("2027-03-19T06:30:00Z"))).toBe("closed"); // 10:00 without special hours
+      expect(calendarStatus(withSpecial, new Date("2027-03-19T06:30:00Z"))).toBe("open"); // 10:00
+      expect(calendarStatus(withSpecial, new Date("2027-03-19T09:30:00Z"))).toBe("closed"); // 13:00 closes
+    });
+
+    it("replaces the weekday's ranges on a short day, gaps included", () => {
+      expect(calendarStatus(withSpecial, new Date("2027-03-16T05:00:00Z"))).toBe("open"); // 08:30
+      expect(calendarStatus(withSpecial, new Date("2027-03-16T07:00:00Z"))).toBe("closed"); // 10:30, the gap
+      expect(calendarStatus(withSpecial, new Date("2027-03-16T08:00:00Z"))).toBe("open"); // 11:30
+      expect(calendarStatus(withSpecial, new Date("2027-03-16T12:30:00Z"))).toBe("closed"); // 16:00, open on a normal Tuesday
+      expect(calendarStatus(tehran, new Date("2027-03-16T12:30:00Z"))).toBe("open");
+    });
+
+    it("leaves the other days to the weekly grid and lets a holiday win", () => {
+      expect(calendarStatus(withSpecial, new Date("2027-03-17T12:30:00Z"))).toBe("open"); // Wednesday 16:00
+      expect(calendarStatus(withSpecial, new Date("2027-03-20T06:30:00Z"))).toBe("holiday");
+    });
+
+    it("reads the special day in the tenant zone (Tehran midnight, not UTC)", () => {
+      const night = calendarSchema.parse({ hours: [], specialHours: [{ day: "2027-03-19", opens: "00:00", closes: "01:00" }] });
+      expect(calendarStatus(night, new Date("2027-03-18T20:29:00Z"))).toBe("closed"); // 23:59 on the 18th
+      expect(calendarStatus(night, new Date("2027-03-18T20:45:00Z"))).toBe("open"); // 00:15 on the 19th
+    });
+  });
 });

@@ -13,6 +13,7 @@ export const t = (key: string, options: Record<string, unknown>) => i18n.t(key, 
 
 const calendar = calendarSchema.parse({
   hours: [6, 0, 1, 2, 3].map((weekday) => ({ weekday, opens: "08:00", closes: "20:00" })),
+  specialHours: [],
   holidays: [],
 });
 export const OPEN: IvrEnv = { calendar, now: new Date("2026-03-22T06:30:00Z") }; // Sunday 10:00 Tehran

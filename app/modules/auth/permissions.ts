@@ -47,6 +47,8 @@ export const TENANT_PERMISSIONS = {
   "tenant.ivr.manage": ["client_admin"],
   "tenant.calls.read": ["client_admin", "client_supervisor", "client_viewer"],
   "tenant.simulator.use": ["client_admin", "client_supervisor"],
+  "tenant.hours.read": ["client_admin", "client_supervisor", "client_viewer"],
+  "tenant.hours.manage": ["client_admin"],
 } as const satisfies Record<string, readonly ClientRole[]>;
 export type TenantPermission = keyof typeof TENANT_PERMISSIONS;
 
@@ -62,6 +64,9 @@ const STAFF_ON_TENANT: Record<TenantPermission, readonly StaffRole[]> = {
   "tenant.ivr.manage": ["bureau_admin", "manager"],
   "tenant.calls.read": ["bureau_admin", "manager", "team_leader", "wfm_planner", "qa_analyst"],
   "tenant.simulator.use": ["bureau_admin", "manager", "team_leader", "qa_analyst"],
+  "tenant.hours.read": ["bureau_admin", "manager", "team_leader", "wfm_planner", "qa_analyst"],
+  // The same staff who may edit hours in the bureau console ("tenants.manage").
+  "tenant.hours.manage": ["bureau_admin", "manager"],
 };
 
 export function can(actor: Actor, permission: BureauPermission): boolean;

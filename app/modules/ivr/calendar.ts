@@ -18,6 +18,16 @@ export const calendarSchema = z.object({
       }),
     )
     .default([]),
+  /** Hours for one local day that replace its weekday's ranges (a short day, Ramadan hours). */
+  specialHours: z
+    .array(
+      z.object({
+        day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "validation:isoDate"),
+        opens: z.string().regex(TIME_RE, "validation:time"),
+        closes: z.string().regex(CLOSING_TIME_RE, "validation:time"),
+      }),
+    )
+    .default([]),
   holidays: z
     .array(
       z.object({
@@ -75,13 +85,16 @@ export function localTimeIn(at: Date, timeZone: string = DEFAULT_TIME_ZONE): Loc
   };
 }
 
-/** "open", "closed" or "holiday" at an instant; a holiday wins over the weekly hours for its whole local day. */
+/**
+ * "open", "closed" or "holiday" at an instant. A holiday wins for its whole local day; otherwise a day
+ * with special hours uses only those, and any other day its weekday's ranges.
+ */
 export function calendarStatus(calendar: BusinessCalendar, at: Date): CalendarStatus {
   const local = localTimeIn(at, calendar.timeZone || DEFAULT_TIME_ZONE);
   if (calendar.holidays.some((h) => h.day === local.day)) return "holiday";
-  const open = calendar.hours.some(
-    (r) => r.weekday === local.weekday && minutesOf(r.opens) <= local.minutes && local.minutes < minutesOf(r.closes),
-  );
+  const special = (calendar.specialHours ?? []).filter((r) => r.day === local.day);
+  const ranges = special.length > 0 ? special : calendar.hours.filter((r) => r.weekday === local.weekday);
+  const open = ranges.some((r) => minutesOf(r.opens) <= local.minutes && local.minutes < minutesOf(r.closes));
   return open ? "open" : "closed";
 }
 

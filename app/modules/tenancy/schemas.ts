@@ -101,20 +101,40 @@ export const businessHoursSchema = z
   });
 export type BusinessHoursInput = z.infer<typeof businessHoursSchema>;
 
-/** A holiday: the day is typed as Jalali in Persian ("1405/01/01", Persian digits welcome), ISO elsewhere. */
-export function holidaySchema(lang: Language) {
-  return z.object({
-    day: z.string({ required_error: msg.required }).transform((v, ctx) => {
-      const iso = parseCalendarDay(v, lang);
-      // In Persian an ISO date would read as a Jalali year ~2026 (Gregorian ~2647): refuse far-off years.
-      const year = iso ? Number(iso.slice(0, 4)) : 0;
-      if (!iso || year < 1900 || year > 2200) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: lang === "fa" ? "validation:jalaliDate" : "validation:isoDate" });
-        return z.NEVER;
-      }
-      return iso;
-    }),
-    name: requiredText(120),
+/** A calendar day typed as Jalali in Persian ("1405/01/01", Persian digits welcome), ISO elsewhere. */
+export function calendarDayField(lang: Language) {
+  return z.string({ required_error: msg.required }).transform((v, ctx) => {
+    const iso = parseCalendarDay(v, lang);
+    // In Persian an ISO date would read as a Jalali year ~2026 (Gregorian ~2647): refuse far-off years.
+    const year = iso ? Number(iso.slice(0, 4)) : 0;
+    if (!iso || year < 1900 || year > 2200) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: lang === "fa" ? "validation:jalaliDate" : "validation:isoDate" });
+      return z.NEVER;
+    }
+    return iso;
   });
 }
+
+export function holidaySchema(lang: Language) {
+  return z.object({ day: calendarDayField(lang), name: requiredText(120) });
+}
 export type HolidayInput = z.infer<ReturnType<typeof holidaySchema>>;
+
+/** Special hours for one date: one or more ranges that replace that weekday's hours for the day. */
+export function specialHoursSchema(lang: Language) {
+  return z
+    .object({
+      day: calendarDayField(lang),
+      note: optionalText(120),
+      ranges: z
+        .array(z.object({ opens: timeField, closes: closingTimeField }), { required_error: "validation:specialNeedsRange" })
+        .min(1, "validation:specialNeedsRange")
+        .max(10),
+    })
+    .superRefine((value, ctx) => {
+      for (const issue of hoursIssues(value.ranges.map((r) => ({ ...r, weekday: 0 })))) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["ranges", issue.index, issue.field], message: issue.message });
+      }
+    });
+}
+export type SpecialHoursInput = z.infer<ReturnType<typeof specialHoursSchema>>;
