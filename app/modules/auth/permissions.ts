@@ -32,6 +32,11 @@ export const BUREAU_PERMISSIONS = {
   "apikeys.bureau.manage": ["bureau_admin"],
   "mail.outbox.read": ["bureau_admin"],
   "agent.desktop": ["agent", "team_leader"],
+  "wallboard.view": ["bureau_admin", "manager", "team_leader", "wfm_planner"],
+  // Change an agent's state, move agents between queues.
+  "agents.supervise": ["bureau_admin", "manager", "team_leader"],
+  // Take escalated contacts on the desktop.
+  "escalations.handle": ["team_leader", "manager"],
 } as const satisfies Record<string, readonly StaffRole[]>;
 export type BureauPermission = keyof typeof BUREAU_PERMISSIONS;
 
@@ -49,6 +54,11 @@ export const TENANT_PERMISSIONS = {
   "tenant.simulator.use": ["client_admin", "client_supervisor"],
   "tenant.hours.read": ["client_admin", "client_supervisor", "client_viewer"],
   "tenant.hours.manage": ["client_admin"],
+  "tenant.queues.read": ["client_admin", "client_supervisor", "client_viewer"],
+  "tenant.queues.manage": ["client_admin"],
+  "tenant.dispositions.manage": ["client_admin"],
+  "tenant.scripts.manage": ["client_admin"],
+  "tenant.live.view": ["client_admin", "client_supervisor"],
 } as const satisfies Record<string, readonly ClientRole[]>;
 export type TenantPermission = keyof typeof TENANT_PERMISSIONS;
 
@@ -67,6 +77,11 @@ const STAFF_ON_TENANT: Record<TenantPermission, readonly StaffRole[]> = {
   "tenant.hours.read": ["bureau_admin", "manager", "team_leader", "wfm_planner", "qa_analyst"],
   // The same staff who may edit hours in the bureau console ("tenants.manage").
   "tenant.hours.manage": ["bureau_admin", "manager"],
+  "tenant.queues.read": ["bureau_admin", "manager", "team_leader", "wfm_planner", "qa_analyst"],
+  "tenant.queues.manage": ["bureau_admin", "manager", "wfm_planner"],
+  "tenant.dispositions.manage": ["bureau_admin", "manager"],
+  "tenant.scripts.manage": ["bureau_admin", "manager", "team_leader"],
+  "tenant.live.view": ["bureau_admin", "manager", "team_leader", "wfm_planner", "qa_analyst"],
 };
 
 export function can(actor: Actor, permission: BureauPermission): boolean;

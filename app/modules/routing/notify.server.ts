@@ -1,0 +1,33 @@
+import type { AgentState } from "./agent-state";
+import type { Offer } from "./acd.server";
+
+/**
+ * What routing tells the outside world after a transaction commits: an agent's new state, a new or
+ * withdrawn offer, a queue whose figures changed. Published only after commit, so no desktop ever
+ * sees an offer that was rolled back.
+ */
+export type RoutingNotice =
+  | { kind: "offer"; offer: Offer }
+  | { kind: "withdrawn"; agentId: string | null; contactId: string }
+  | { kind: "agent"; agentId: string; state: AgentState; reason: string | null }
+  | { kind: "queue"; tenantId: string; queueId: string };
+
+type Listener = (notices: readonly RoutingNotice[]) => void;
+const listeners = new Set<Listener>();
+
+/** The realtime layer registers here (one place), so routing does not depend on how pushes travel. */
+export function onRoutingNotices(listener: Listener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+export function notifyAfterCommit(notices: readonly RoutingNotice[]) {
+  if (notices.length === 0) return;
+  for (const listener of listeners) {
+    try {
+      listener(notices);
+    } catch {
+      // A push that fails must not undo or fail the routing decision already committed.
+    }
+  }
+}
