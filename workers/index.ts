@@ -1,7 +1,7 @@
 /**
  * The workers process (`npm run workers`; bundled to build/node/workers.js for production).
  * Loads .env, validates the environment, then runs a BullMQ worker for every queue in the registry
- * (app/modules/platform/queues.server.ts). SIGTERM/SIGINT: finish running jobs, close, exit 0.
+ * (app/modules/platform/queues.server.ts) and the routing timer (workers/routing-timer.ts). SIGTERM/SIGINT: finish running jobs, close, exit 0.
  */
 import { loadDotenvFile, loadEnv } from "../app/modules/platform/env.server";
 
@@ -21,8 +21,10 @@ const { closeRedis } = await import("../app/modules/platform/redis.server");
 const { closeQueues, QUEUE_NAMES, queuePrefix } = await import("../app/modules/platform/queues.server");
 const { closeMailTransport } = await import("../app/modules/mail/transport.server");
 const { startWorkers } = await import("./runner");
+const { startRoutingTimer } = await import("./routing-timer");
 
 const running = startWorkers();
+const routingTimer = startRoutingTimer();
 logger.info({ queues: QUEUE_NAMES, prefix: queuePrefix() }, "workers started");
 
 let stopping = false;
@@ -31,7 +33,7 @@ async function shutdown(signal: string) {
   stopping = true;
   logger.info({ signal }, "workers shutting down");
   // Wait for running jobs (BullMQ's close lets them finish), then release connections.
-  await running.close();
+  await Promise.all([running.close(), routingTimer.stop()]);
   closeMailTransport();
   await Promise.allSettled([closeQueues(), closeDb(), closeRedis()]);
   logger.info("workers stopped");

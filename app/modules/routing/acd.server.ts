@@ -14,6 +14,9 @@ import { pickAgentForContact, pickContactForAgent, type AgentCandidate, type Wai
  * one waits on anyone, so there are no deadlocks either. A match a lock made someone skip is picked
  * up by the next trigger or the timer's sweep (workers/), within a second.
  *
+ * Where a transaction must wait for a lock (accept, reject, hang-up, wrap-up), it takes the agent's
+ * row before the contact's row, always; the matchers never wait at all (SKIP LOCKED on both sides).
+ *
  * Routing is system work across tenants (a freed agent serves all its tenants), so it runs in bureau
  * scope; every function takes the tenant explicitly and filters on it.
  */
@@ -407,13 +410,25 @@ export async function changeAgentState(
 export async function expireOffers(limit = 100): Promise<number> {
   const notices: RoutingNotice[] = [];
   const expired = await withBureauScope(async (trx) => {
+    const due = await trx
+      .selectFrom("routing_contacts as rc")
+      .select(["rc.offered_agent_id"])
+      .where("rc.status", "=", "offered")
+      .where("rc.offer_expires_at", "<", sql<Date>`now()`)
+      .orderBy("rc.offer_expires_at")
+      .limit(limit)
+      .execute();
+    const agentIds = [...new Set(due.map((d) => d.offered_agent_id).filter((id): id is string => id !== null))];
+    if (agentIds.length === 0) return 0;
+    // Agent rows first (the lock order everywhere); an agent another process holds is left for the next sweep.
+    const held = await trx.selectFrom("agent_states").select("agent_id").where("agent_id", "in", agentIds).forUpdate().skipLocked().execute();
+    if (held.length === 0) return 0;
     const rows = await trx
       .selectFrom("routing_contacts as rc")
       .select(["rc.id", "rc.tenant_id", "rc.interaction_id", "rc.queue_id", "rc.offered_agent_id"])
       .where("rc.status", "=", "offered")
       .where("rc.offer_expires_at", "<", sql<Date>`now()`)
-      .orderBy("rc.offer_expires_at")
-      .limit(limit)
+      .where("rc.offered_agent_id", "in", held.map((h) => h.agent_id))
       .forUpdate()
       .skipLocked()
       .execute();
@@ -460,6 +475,7 @@ async function returnToQueue(
 export async function rejectOffer(agentId: string, contactId: string): Promise<void> {
   const notices: RoutingNotice[] = [];
   await withBureauScope(async (trx) => {
+    await trx.selectFrom("agent_states").select("state").where("agent_id", "=", agentId).forUpdate().execute();
     const r = await trx
       .selectFrom("routing_contacts")
       .select(["id", "tenant_id", "interaction_id", "queue_id", "offered_agent_id"])

@@ -1,0 +1,303 @@
+import { sql } from "kysely";
+import { appendEvents } from "../interactions/events.server";
+import type { Trx } from "../platform/db.server";
+import { withBureauScope } from "../tenancy/scope.server";
+import { IllegalTransition, transition, type AgentEvent, type AgentState } from "./agent-state";
+import { insertContact, matchAgent, matchContact, RoutingError, type Offer } from "./acd.server";
+import { notifyAfterCommit, type RoutingNotice } from "./notify.server";
+
+/**
+ * A contact's life after an agent took it: hold, resume, escalate, transfer, end, wrap-up with a
+ * disposition, and the caller hanging up at any point. Each function locks the agent's live state
+ * (and the contact) in one transaction and moves both through their state machines together.
+ */
+
+export interface AgentContact {
+  agentId: string;
+  state: AgentState;
+  tenantId: string;
+  contactId: string;
+  interactionId: string;
+  queueId: string;
+}
+
+/**
+ * The agent's current contact, locked; RoutingError("notOnContact") when it has none. Blocking locks
+ * are always taken agent row first, then contact row (as in acd.server.ts), so two transactions
+ * never wait on each other in opposite orders.
+ */
+async function lockAgentContact(trx: Trx, agentId: string): Promise<AgentContact> {
+  const agent = await trx
+    .selectFrom("agent_states")
+    .select(["state", "contact_tenant_id", "contact_id"])
+    .where("agent_id", "=", agentId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!agent?.contact_id || !agent.contact_tenant_id) throw new RoutingError("notOnContact");
+  const rc = await trx
+    .selectFrom("routing_contacts")
+    .select(["tenant_id", "id", "interaction_id", "queue_id"])
+    .where("tenant_id", "=", agent.contact_tenant_id)
+    .where("id", "=", agent.contact_id)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!rc) throw new RoutingError("notOnContact");
+  return { agentId, state: agent.state as AgentState, tenantId: rc.tenant_id, contactId: rc.id, interactionId: rc.interaction_id, queueId: rc.queue_id };
+}
+
+function next(from: AgentState, event: AgentEvent): AgentState {
+  try {
+    return transition(from, event);
+  } catch (error) {
+    if (error instanceof IllegalTransition) throw new RoutingError("illegal", error.message);
+    throw error;
+  }
+}
+
+async function setAgent(
+  trx: Trx,
+  agentId: string,
+  from: AgentState,
+  to: AgentState,
+  patch: Partial<{ contact_tenant_id: string | null; contact_id: string | null; wrapup_until: unknown; reason: string | null }>,
+  notices: RoutingNotice[],
+  data: Record<string, unknown> = {},
+) {
+  await trx
+    .updateTable("agent_states")
+    .set({
+      state: to,
+      since: sql`now()`,
+      idle_since: to === "available" ? sql`now()` : null,
+      version: sql`version + 1`,
+      ...(patch as Record<string, never>),
+    })
+    .where("agent_id", "=", agentId)
+    .execute();
+  await trx
+    .insertInto("agent_state_events")
+    .values({ agent_id: agentId, state: to, previous: from, reason: patch.reason ?? null, data: JSON.stringify(data) })
+    .execute();
+  notices.push({ kind: "agent", agentId, state: to, reason: patch.reason ?? null });
+}
+
+async function setInteraction(trx: Trx, c: AgentContact, state: string, eventType: string, data: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+  await trx
+    .updateTable("interactions")
+    .set({ state, ...(extra as Record<string, never>) })
+    .where("tenant_id", "=", c.tenantId)
+    .where("id", "=", c.interactionId)
+    .execute();
+  await appendEvents(trx, c.tenantId, c.interactionId, [{ type: eventType, data }]);
+}
+
+async function withAgentContact<T>(agentId: string, fn: (trx: Trx, c: AgentContact, notices: RoutingNotice[]) => Promise<T>): Promise<T> {
+  const notices: RoutingNotice[] = [];
+  const result = await withBureauScope(async (trx) => fn(trx, await lockAgentContact(trx, agentId), notices));
+  notifyAfterCommit(notices);
+  return result;
+}
+
+export function holdContact(agentId: string) {
+  return withAgentContact(agentId, async (trx, c, notices) => {
+    await setAgent(trx, agentId, c.state, next(c.state, { type: "hold" }), {}, notices);
+    await setInteraction(trx, c, "on_hold", "contact.held", { agentId });
+  });
+}
+
+export function resumeContact(agentId: string) {
+  return withAgentContact(agentId, async (trx, c, notices) => {
+    await setAgent(trx, agentId, c.state, next(c.state, { type: "resume" }), {}, notices);
+    await setInteraction(trx, c, "connected", "contact.resumed", { agentId });
+  });
+}
+
+export async function addNote(trx: Trx, tenantId: string, interactionId: string, author: { userId: string; label: string }, body: string) {
+  await trx
+    .insertInto("interaction_notes")
+    .values({ tenant_id: tenantId, interaction_id: interactionId, author_id: author.userId, author_label: author.label, body })
+    .execute();
+}
+
+/** Escalates to the team leaders: the agent waits in "escalation" with the contact; the note travels with it. */
+export function escalateContact(agentId: string, author: { userId: string; label: string }, note: string) {
+  return withAgentContact(agentId, async (trx, c, notices) => {
+    await setAgent(trx, agentId, c.state, next(c.state, { type: "escalate" }), {}, notices);
+    if (note) await addNote(trx, c.tenantId, c.interactionId, author, note);
+    await setInteraction(trx, c, "on_hold", "contact.escalated", { agentId, note });
+    notices.push({ kind: "queue", tenantId: c.tenantId, queueId: c.queueId });
+    return c;
+  });
+}
+
+/**
+ * A team leader answers an escalation: "return" hands the contact back to the agent (with advice in
+ * a note); "takeOver" moves the contact to the team leader, and the agent goes to wrap-up.
+ */
+export async function resolveEscalation(
+  leader: { userId: string; label: string },
+  agentId: string,
+  decision: "return" | "takeOver",
+  note: string,
+): Promise<AgentContact> {
+  return withAgentContact(agentId, async (trx, c, notices) => {
+    if (c.state !== "escalation") throw new RoutingError("illegal", "contact is not escalated");
+    if (note) await addNote(trx, c.tenantId, c.interactionId, leader, note);
+    if (decision === "return") {
+      await setAgent(trx, agentId, c.state, next(c.state, { type: "returnEscalation" }), {}, notices);
+      await setInteraction(trx, c, "connected", "contact.escalationReturned", { leaderId: leader.userId });
+    } else {
+      await setAgent(trx, agentId, c.state, next(c.state, { type: "end" }), { wrapup_until: await wrapupUntil(trx, c) }, notices);
+      await setInteraction(trx, c, "connected", "contact.escalationTaken", { leaderId: leader.userId }, { escalated_to: leader.userId });
+    }
+    return c;
+  });
+}
+
+async function wrapupUntil(trx: Trx, c: AgentContact) {
+  const q = await trx.selectFrom("queues").select("wrapup_seconds").where("tenant_id", "=", c.tenantId).where("id", "=", c.queueId).executeTakeFirstOrThrow();
+  return sql`now() + make_interval(secs => ${q.wrapup_seconds})`;
+}
+
+/** The agent ends the contact (or the caller hung up): the contact completes and the agent wraps up. */
+export function endContact(agentId: string, why: "agent" | "caller" = "agent") {
+  return withAgentContact(agentId, async (trx, c, notices) => {
+    await endConnected(trx, c, why, notices);
+    return c;
+  });
+}
+
+async function endConnected(trx: Trx, c: AgentContact, why: string, notices: RoutingNotice[]) {
+  await setAgent(trx, c.agentId, c.state, next(c.state, { type: "end" }), { wrapup_until: await wrapupUntil(trx, c) }, notices, { contactId: c.contactId, why });
+  await trx
+    .updateTable("routing_contacts")
+    .set({ status: "completed", ended_at: sql`now()` })
+    .where("tenant_id", "=", c.tenantId)
+    .where("id", "=", c.contactId)
+    .execute();
+  await setInteraction(trx, c, "wrap_up", "contact.ended", { agentId: c.agentId, why }, { wrapup_at: sql`now()` });
+  notices.push({ kind: "queue", tenantId: c.tenantId, queueId: c.queueId });
+}
+
+export interface WrapUpInput {
+  dispositionId: string;
+  notes: string;
+  /** Schedule a callback to the customer at this time. */
+  callbackAt?: Date | null;
+}
+
+/**
+ * Closes the wrap-up: a disposition of the contact's tenant is required (an active outcome); notes are
+ * kept on the interaction; an optional callback task is created. Then the agent is available again and
+ * gets the next contact at once.
+ */
+export async function finishWrapUp(agentId: string, author: { userId: string; label: string }, input: WrapUpInput): Promise<{ offer: Offer | null }> {
+  await withAgentContact(agentId, async (trx, c, notices) => {
+    if (c.state !== "wrap_up") throw new RoutingError("illegal", "not in wrap-up");
+    const disposition = await trx
+      .selectFrom("dispositions")
+      .select(["id", "code", "resolved"])
+      .where("tenant_id", "=", c.tenantId)
+      .where("id", "=", input.dispositionId)
+      .where("active", "=", true)
+      .executeTakeFirst();
+    if (!disposition) throw new RoutingError("dispositionRequired");
+    const interaction = await trx
+      .updateTable("interactions")
+      .set({ state: "completed", disposition_id: disposition.id, wrapup_notes: input.notes, ended_at: sql`coalesce(ended_at, now())` })
+      .where("tenant_id", "=", c.tenantId)
+      .where("id", "=", c.interactionId)
+      .returning(["from_number", "customer_id", "direction", "to_number"])
+      .executeTakeFirstOrThrow();
+    await appendEvents(trx, c.tenantId, c.interactionId, [
+      { type: "contact.disposed", data: { agentId, dispositionId: disposition.id, code: disposition.code, resolved: disposition.resolved } },
+    ]);
+    if (input.notes) await addNote(trx, c.tenantId, c.interactionId, author, input.notes);
+    if (input.callbackAt) {
+      const number = interaction.direction === "inbound" ? interaction.from_number : interaction.to_number;
+      if (number) {
+        await trx
+          .insertInto("callback_tasks")
+          .values({
+            tenant_id: c.tenantId,
+            customer_id: interaction.customer_id,
+            queue_id: c.queueId,
+            number,
+            reason: "agent",
+            note: input.notes.slice(0, 1000),
+            due_at: input.callbackAt,
+          })
+          .execute();
+      }
+    }
+    await setAgent(trx, agentId, c.state, next(c.state, { type: "finishWrapUp" }), { contact_tenant_id: null, contact_id: null, wrapup_until: null }, notices);
+  });
+  return { offer: await matchAgent(agentId) };
+}
+
+/**
+ * Transfers the agent's connected contact to another queue of the same tenant: the note goes with
+ * it, the contact keeps its original wait for SLA urgency, and the agent wraps up.
+ */
+export async function transferToQueue(agentId: string, author: { userId: string; label: string }, queueKey: string, note: string) {
+  const notices: RoutingNotice[] = [];
+  const moved = await withBureauScope(async (trx) => {
+    const c = await lockAgentContact(trx, agentId);
+    if (c.state !== "busy" && c.state !== "on_hold") throw new RoutingError("illegal", "no connected contact");
+    const old = await trx.selectFrom("routing_contacts").select("enqueued_at").where("tenant_id", "=", c.tenantId).where("id", "=", c.contactId).executeTakeFirstOrThrow();
+    await trx.updateTable("routing_contacts").set({ status: "completed", ended_at: sql`now()` }).where("tenant_id", "=", c.tenantId).where("id", "=", c.contactId).execute();
+    await setAgent(trx, agentId, c.state, next(c.state, { type: "end" }), { wrapup_until: await wrapupUntil(trx, c) }, notices, { transferredTo: queueKey });
+    if (note) await addNote(trx, c.tenantId, c.interactionId, author, note);
+    await appendEvents(trx, c.tenantId, c.interactionId, [{ type: "contact.transferred", data: { fromAgentId: agentId, toQueue: queueKey } }]);
+    const { contactId } = await insertContact(trx, { tenantId: c.tenantId, interactionId: c.interactionId, queueKey, enqueuedAt: old.enqueued_at });
+    notices.push({ kind: "queue", tenantId: c.tenantId, queueId: c.queueId });
+    return { tenantId: c.tenantId, contactId };
+  });
+  notifyAfterCommit(notices);
+  return { ...moved, offer: await matchContact(moved.tenantId, moved.contactId) };
+}
+
+/**
+ * The caller hung up. Waiting: the contact is abandoned (counted in SL unless within the short-abandon
+ * threshold). Offered: the offer is withdrawn and the agent is available again. Connected: the agent's
+ * contact ends and the agent wraps up. Idempotent: a call with no live contact changes nothing.
+ */
+export async function callerHungUp(tenantId: string, interactionId: string): Promise<void> {
+  const notices: RoutingNotice[] = [];
+  let freedAgent: string | null = null;
+  await withBureauScope(async (trx) => {
+    const live = () =>
+      trx
+        .selectFrom("routing_contacts")
+        .select(["id", "status", "queue_id", "offered_agent_id"])
+        .where("tenant_id", "=", tenantId)
+        .where("interaction_id", "=", interactionId)
+        .where("status", "in", ["waiting", "offered", "connected"]);
+    // Agent row first, then the contact (the lock order everywhere), re-reading the contact under both locks.
+    const peek = await live().executeTakeFirst();
+    if (peek?.offered_agent_id) await trx.selectFrom("agent_states").select("state").where("agent_id", "=", peek.offered_agent_id).forUpdate().execute();
+    const rc = await live().forUpdate().executeTakeFirst();
+    if (!rc) return;
+    if (rc.status === "connected" && rc.offered_agent_id) {
+      const c = await lockAgentContact(trx, rc.offered_agent_id);
+      if (c.contactId === rc.id && (c.state === "busy" || c.state === "on_hold" || c.state === "escalation")) {
+        await endConnected(trx, c, "caller", notices);
+        return;
+      }
+    }
+    await trx.updateTable("routing_contacts").set({ status: "abandoned", ended_at: sql`now()` }).where("tenant_id", "=", tenantId).where("id", "=", rc.id).execute();
+    await trx.updateTable("interactions").set({ state: "abandoned", ended_at: sql`coalesce(ended_at, now())` }).where("tenant_id", "=", tenantId).where("id", "=", interactionId).execute();
+    await appendEvents(trx, tenantId, interactionId, [{ type: "routing.abandoned", data: { contactId: rc.id, status: rc.status } }]);
+    if (rc.status === "offered" && rc.offered_agent_id) {
+      const agent = await trx.selectFrom("agent_states").select("state").where("agent_id", "=", rc.offered_agent_id).forUpdate().executeTakeFirst();
+      if (agent?.state === "offered") {
+        await setAgent(trx, rc.offered_agent_id, "offered", next("offered", { type: "withdraw" }), { contact_tenant_id: null, contact_id: null }, notices);
+        notices.push({ kind: "withdrawn", agentId: rc.offered_agent_id, contactId: rc.id });
+        freedAgent = rc.offered_agent_id;
+      }
+    }
+    notices.push({ kind: "queue", tenantId, queueId: rc.queue_id });
+  });
+  notifyAfterCommit(notices);
+  if (freedAgent) await matchAgent(freedAgent);
+}
