@@ -1,50 +1,43 @@
-import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
+import { parseWithZod } from "@conform-to/zod";
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { AgentDesktop } from "~/components/desktop/desktop";
+import { requireCsrf } from "~/modules/auth/csrf.server";
 import { requireBureauPermission } from "~/modules/auth/guards.server";
-import portalCss from "~/styles/portal.css?url";
+import { can } from "~/modules/auth/permissions";
+import { runDesktopAction } from "~/modules/desktop/actions.server";
+import { desktopSnapshot } from "~/modules/desktop/desktop.server";
+import { desktopActionSchema } from "~/modules/desktop/schemas";
+import { RoutingError } from "~/modules/routing/acd.server";
+import desktopCss from "~/styles/desktop.css?url";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: portalCss }];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: desktopCss }];
 
-/** The agent area until the ACD work lands: who the agent works for, nothing more. */
 export async function loader({ request }: LoaderFunctionArgs) {
   const auth = await requireBureauPermission(request, "agent.desktop");
-  return {
-    tenants: auth.tenants.filter((t) => t.role === "agent").map((t) => ({ id: t.id, name: t.name, status: t.status })),
-  };
+  const canHandleEscalations = can(auth.actor, "escalations.handle");
+  const snapshot = await desktopSnapshot(auth.user.id, { withEscalations: canHandleEscalations });
+  return { ...snapshot, canHandleEscalations };
 }
 
-export default function AgentHome() {
-  const { tenants } = useLoaderData<typeof loader>();
-  const { t } = useTranslation("portal");
-  return (
-    <div className="stack">
-      <div className="page-header">
-        <h1>{t("agent.title")}</h1>
-      </div>
-      <div className="alert alert--info" role="status">
-        {t("agent.comingSoon")}
-      </div>
-      <section className="card" aria-labelledby="agent-tenants">
-        <h2 id="agent-tenants">{t("agent.tenantsTitle")}</h2>
-        {tenants.length === 0 ? (
-          <p className="muted">{t("agent.noTenants")}</p>
-        ) : (
-          <ul data-testid="agent-tenants">
-            {tenants.map((tenant) => (
-              <li key={tenant.id}>
-                {tenant.name}
-                {tenant.status !== "active" ? (
-                  <>
-                    {" "}
-                    <span className="badge badge--off">{t(`common:status.${tenant.status}`)}</span>
-                  </>
-                ) : null}
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
-    </div>
-  );
+export async function action({ request }: ActionFunctionArgs) {
+  const formData = await request.formData();
+  requireCsrf(request, formData);
+  const auth = await requireBureauPermission(request, "agent.desktop");
+  const submission = parseWithZod(formData, { schema: desktopActionSchema });
+  const intent = String(formData.get("intent") ?? "");
+  if (submission.status !== "success") return { intent, result: submission.reply(), notice: null, error: null };
+  try {
+    const notice = await runDesktopAction(auth, submission.value);
+    return { intent, result: submission.reply({ resetForm: true }), notice, error: null };
+  } catch (error) {
+    if (error instanceof RoutingError) return { intent, result: submission.reply(), notice: null, error: `agent:errors.${error.key}` };
+    throw error;
+  }
+}
+
+export default function AgentDesktopRoute() {
+  const data = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  return <AgentDesktop data={data} actionData={actionData ?? null} />;
 }

@@ -36,9 +36,9 @@ describe("the portal gate", () => {
   it("opens the client admin's own tenant with the tabs the role allows", async () => {
     const data = await portalLoader(args(get(`/t/${a.slug}`, cookieAdminA), { slug: a.slug }));
     expect(data.tenant).toMatchObject({ slug: a.slug, name: "Alpha Insurance", brandColor: "#0f766e" });
-    expect(data.tabs).toEqual({ members: true, apiKeys: true, audit: true, ivr: true, simulator: true, hours: true });
+    expect(data.tabs).toEqual({ members: true, apiKeys: true, audit: true, ivr: true, simulator: true, hours: true, queues: true, dispositions: true });
     const viewer = await portalLoader(args(get(`/t/${a.slug}`, cookieViewerA), { slug: a.slug }));
-    expect(viewer.tabs).toEqual({ members: false, apiKeys: false, audit: false, ivr: true, simulator: false, hours: true });
+    expect(viewer.tabs).toEqual({ members: false, apiKeys: false, audit: false, ivr: true, simulator: false, hours: true, queues: true, dispositions: true });
   });
 
   it("answers 404 for another tenant's slug and for an unknown one", async () => {
@@ -250,12 +250,16 @@ describe("bureau API keys", () => {
 });
 
 describe("the agent area", () => {
-  it("lists the tenants an agent is assigned to", async () => {
+  it("opens the desktop of a new agent offline, with the queues it is assigned to", async () => {
     const agent = await makeUser({ staffRoles: ["agent"] });
     await owner.insertInto("agents").values({ user_id: agent.id, employee_code: `E${uniq()}` }).execute();
     await owner.insertInto("agent_assignments").values({ tenant_id: a.id, agent_id: agent.id }).execute();
+    const queue = await owner.insertInto("queues").values({ tenant_id: a.id, key: `q${uniq()}`, name: "Claims" }).returning("id").executeTakeFirstOrThrow();
+    await owner.insertInto("agent_queue_assignments").values({ tenant_id: a.id, queue_id: queue.id, agent_id: agent.id }).execute();
     const data = await agentLoader(args(get("/agent", await signIn(agent.id))));
-    expect(data.tenants.map((x) => x.name)).toEqual(["Alpha Insurance"]);
+    expect(data.agent).toMatchObject({ state: "offline", isAgent: true });
+    expect(data.queues.map((x) => [x.tenantName, x.queueName, x.waiting])).toEqual([["Alpha Insurance", "Claims", 0]]);
+    expect(data.contact).toBeNull();
   });
 
   it("answers 403 to a user without agent.desktop", async () => {
