@@ -9,6 +9,7 @@ import { hashPassword } from "../app/modules/auth/password.server";
 import type { ClientRole, StaffRole } from "../app/modules/auth/permissions";
 import { flowSchema } from "../app/modules/ivr/model";
 import { validateFlow } from "../app/modules/ivr/validator";
+import { queueOptions } from "../app/modules/queues/directory.server";
 import { DEMO_FLOWS } from "./demo-flows";
 import type { DB } from "./types";
 
@@ -211,6 +212,303 @@ const BUREAU_KEY_SCOPES: ApiScope[] = ["tenants:read", "flows:read", "calls:read
 type SeedTrx = Parameters<Parameters<ReturnType<Kysely<DB>["transaction"]>["execute"]>[0]>[0];
 type Actor = { userId: string | null; label: string };
 
+// ---------------------------------------------------------------------------------------------------
+// Routing (issue 4): each demo tenant's queues (the keys its IVR flows name), a two-level disposition
+// tree, which agents serve which queue, and the agents' proficiency levels.
+
+type DemoOverflow =
+  | { action: "none" | "callback" | "voicemail" }
+  | { action: "queue"; queue: string }
+  | { action: "external"; number: string };
+
+export interface DemoQueue {
+  key: string;
+  name: string;
+  channels: ("voice" | "chat" | "email" | "sms")[];
+  /** Skills every agent of the queue needs (agents' own skills, at minProficiency or better). */
+  skills: string[];
+  minProficiency: number;
+  language: "fa" | "en" | null;
+  priority: number;
+  slTargetPct: number;
+  slThresholdSeconds: number;
+  maxWaitSeconds: number;
+  wrapupSeconds: number;
+  /** Overflow into another queue names one listed before it (it is inserted first). */
+  overflow: DemoOverflow;
+  afterHours: "callback" | "voicemail" | "message" | "queue";
+  /** Every agent of the tenant serves it (the catch-all queue). */
+  everyone?: boolean;
+}
+
+const queue = (q: Omit<DemoQueue, "channels" | "wrapupSeconds"> & Partial<Pick<DemoQueue, "channels" | "wrapupSeconds">>): DemoQueue => ({
+  channels: ["voice"],
+  wrapupSeconds: 60,
+  ...q,
+});
+
+export const DEMO_QUEUES: Record<string, DemoQueue[]> = {
+  "avaye-hamrah": [
+    // Open around the clock: after-hours never applies, calls keep queueing.
+    queue({ key: "general", name: "پشتیبانی عمومی مشترکان", skills: [], minProficiency: 1, language: "fa", priority: 5, slTargetPct: 80, slThresholdSeconds: 20, maxWaitSeconds: 300, overflow: { action: "callback" }, afterHours: "queue", wrapupSeconds: 45, everyone: true }),
+    queue({ key: "support", name: "پشتیبانی فنی سرویس‌ها", skills: ["technical"], minProficiency: 2, language: "fa", priority: 5, slTargetPct: 80, slThresholdSeconds: 30, maxWaitSeconds: 420, overflow: { action: "queue", queue: "general" }, afterHours: "queue" }),
+    queue({ key: "complaints", name: "شکایات و اعتراض به کسر اعتبار", skills: ["complaints"], minProficiency: 3, language: "fa", priority: 7, slTargetPct: 90, slThresholdSeconds: 30, maxWaitSeconds: 600, overflow: { action: "callback" }, afterHours: "queue", wrapupSeconds: 120 }),
+    queue({ key: "unsubscribe", name: "لغو سرویس‌های ارزش افزوده", skills: ["billing"], minProficiency: 2, language: "fa", priority: 6, slTargetPct: 80, slThresholdSeconds: 20, maxWaitSeconds: 300, overflow: { action: "queue", queue: "general" }, afterHours: "queue" }),
+  ],
+  bazarche: [
+    queue({ key: "ads", name: "آگهی‌ها و حساب کاربری", skills: [], minProficiency: 1, language: "fa", priority: 4, slTargetPct: 80, slThresholdSeconds: 20, maxWaitSeconds: 600, overflow: { action: "callback" }, afterHours: "message" }),
+    queue({ key: "fraud", name: "گزارش کلاهبرداری", skills: ["complaints"], minProficiency: 3, language: "fa", priority: 8, slTargetPct: 90, slThresholdSeconds: 30, maxWaitSeconds: 900, overflow: { action: "external", number: "+982191002090" }, afterHours: "voicemail", wrapupSeconds: 180 }),
+    queue({ key: "sellers", name: "پشتیبانی فروشندگان", channels: ["voice", "sms"], skills: ["sales"], minProficiency: 2, language: "fa", priority: 6, slTargetPct: 80, slThresholdSeconds: 20, maxWaitSeconds: 600, overflow: { action: "queue", queue: "ads" }, afterHours: "callback" }),
+  ],
+  appestan: [
+    queue({ key: "payments", name: "پرداخت و خرید درون‌برنامه‌ای", skills: [], minProficiency: 1, language: "fa", priority: 6, slTargetPct: 80, slThresholdSeconds: 20, maxWaitSeconds: 480, overflow: { action: "callback" }, afterHours: "callback" }),
+    queue({ key: "refunds", name: "بازگشت وجه", skills: ["billing"], minProficiency: 2, language: "fa", priority: 5, slTargetPct: 80, slThresholdSeconds: 30, maxWaitSeconds: 600, overflow: { action: "queue", queue: "payments" }, afterHours: "callback", wrapupSeconds: 90 }),
+    // Developers call in Persian or English.
+    queue({ key: "developers", name: "پشتیبانی توسعه‌دهندگان", channels: ["voice", "email"], skills: ["technical"], minProficiency: 3, language: null, priority: 4, slTargetPct: 80, slThresholdSeconds: 60, maxWaitSeconds: 900, overflow: { action: "voicemail" }, afterHours: "voicemail", wrapupSeconds: 120 }),
+  ],
+};
+
+export interface DemoReason {
+  code: string;
+  name: string;
+  outcomes: { code: string; name: string; resolved: boolean; active?: boolean }[];
+}
+
+const OTHER_REASON: DemoReason = {
+  code: "other",
+  name: "اطلاع‌رسانی و سایر",
+  outcomes: [
+    { code: "info-given", name: "اطلاعات لازم داده شد", resolved: true },
+    { code: "wrong-number", name: "تماس اشتباه", resolved: true },
+  ],
+};
+
+export const DEMO_DISPOSITIONS: Record<string, DemoReason[]> = {
+  "avaye-hamrah": [
+    {
+      code: "billing-dispute",
+      name: "اعتراض به کسر اعتبار",
+      outcomes: [
+        { code: "credit-refunded", name: "مبلغ به حساب مشترک برگشت داده شد", resolved: true },
+        { code: "charge-explained", name: "توضیح داده شد؛ کسر اعتبار درست بود", resolved: true },
+        { code: "billing-escalated", name: "ارجاع به واحد مالی اپراتور", resolved: false },
+      ],
+    },
+    {
+      code: "vas-cancel",
+      name: "لغو سرویس ارزش افزوده",
+      outcomes: [
+        { code: "vas-cancelled", name: "سرویس لغو شد", resolved: true },
+        { code: "vas-all-blocked", name: "همه سرویس‌های پیامکی خط مسدود شد", resolved: true },
+        { code: "vas-not-found", name: "سرویسی روی خط پیدا نشد", resolved: false },
+      ],
+    },
+    {
+      code: "tech-issue",
+      name: "مشکل فنی سرویس",
+      outcomes: [
+        { code: "tech-solved", name: "در همان تماس حل شد", resolved: true },
+        { code: "tech-ticket", name: "تیکت فنی ثبت شد", resolved: false },
+      ],
+    },
+    {
+      ...OTHER_REASON,
+      // A finished campaign: retired, kept for the contacts that recorded it.
+      outcomes: [...OTHER_REASON.outcomes, { code: "autumn-promo-1404", name: "جشنواره پاییزه ۱۴۰۴", resolved: true, active: false }],
+    },
+  ],
+  bazarche: [
+    {
+      code: "ad-issue",
+      name: "مشکل آگهی",
+      outcomes: [
+        { code: "ad-published", name: "آگهی منتشر شد", resolved: true },
+        { code: "ad-rejection-explained", name: "علت رد آگهی توضیح داده شد", resolved: true },
+        { code: "ad-content-review", name: "ارجاع به کارشناس محتوا", resolved: false },
+      ],
+    },
+    {
+      code: "fraud-report",
+      name: "گزارش کلاهبرداری",
+      outcomes: [
+        { code: "fraud-ad-removed", name: "آگهی متخلف حذف شد", resolved: true },
+        { code: "fraud-safe-trade", name: "راهنمایی برای معامله امن", resolved: true },
+        { code: "fraud-police", name: "ارجاع به پلیس فتا", resolved: false },
+      ],
+    },
+    {
+      code: "seller-account",
+      name: "حساب فروشنده",
+      outcomes: [
+        { code: "seller-verified", name: "احراز هویت فروشنده انجام شد", resolved: true },
+        { code: "seller-payout", name: "پیگیری تسویه‌حساب", resolved: false },
+      ],
+    },
+    OTHER_REASON,
+  ],
+  appestan: [
+    {
+      code: "payment-issue",
+      name: "مشکل پرداخت",
+      outcomes: [
+        { code: "payment-confirmed", name: "پرداخت تأیید و خرید فعال شد", resolved: true },
+        { code: "payment-pending", name: "در انتظار تأیید درگاه پرداخت", resolved: false },
+        { code: "payment-bank", name: "ارجاع به بانک صادرکننده کارت", resolved: false },
+      ],
+    },
+    {
+      code: "refund",
+      name: "درخواست بازگشت وجه",
+      outcomes: [
+        { code: "refund-approved", name: "بازگشت وجه تأیید شد", resolved: true },
+        { code: "refund-out-of-window", name: "درخواست خارج از مهلت بود", resolved: true },
+        { code: "refund-developer-review", name: "ارسال برای بررسی توسعه‌دهنده", resolved: false },
+      ],
+    },
+    {
+      code: "developer",
+      name: "پشتیبانی توسعه‌دهندگان",
+      outcomes: [
+        { code: "dev-answered", name: "پرسش توسعه‌دهنده پاسخ داده شد", resolved: true },
+        { code: "dev-ticket", name: "تیکت فنی ثبت شد", resolved: false },
+      ],
+    },
+    {
+      code: "gift-card",
+      name: "کارت هدیه",
+      outcomes: [
+        { code: "gift-activated", name: "کارت هدیه فعال شد", resolved: true },
+        { code: "gift-invalid", name: "کد کارت نامعتبر بود", resolved: false },
+      ],
+    },
+    OTHER_REASON,
+  ],
+};
+
+/**
+ * Who serves which demo queue. An agent serves a queue when it has every skill the queue requires
+ * (and its language, if the queue has one); a queue without required skills takes the agents whose
+ * skills at that tenant name it, or all of them when it is the catch-all queue. An agent left without a queue at one of its tenants serves that
+ * tenant's queues that require no skill, so everyone assigned to a tenant takes its calls.
+ */
+export function demoQueueAssignments(): { tenant: string; queue: string; agentEmail: string }[] {
+  const out: { tenant: string; queue: string; agentEmail: string }[] = [];
+  for (const [i, agent] of AGENTS.entries()) {
+    for (const [slug, tenantSkills] of Object.entries(agent.tenants)) {
+      const queues = DEMO_QUEUES[slug] ?? [];
+      const fits = (q: DemoQueue) => q.skills.every((s) => agent.skills.includes(s)) && (q.language === null || agent.languages.includes(q.language));
+      let serves = queues.filter((q) => fits(q) && (q.skills.length > 0 || q.everyone || tenantSkills.includes(q.key)));
+      if (serves.length === 0) serves = queues.filter((q) => fits(q) && q.skills.length === 0);
+      for (const q of serves) out.push({ tenant: slug, queue: q.key, agentEmail: agentEmail(i) });
+    }
+  }
+  return out;
+}
+
+/** 1-5 per skill and language: Persian natives at 5, English at 3-4, skills spread over 3-5. */
+export function demoProficiency(agentIndex: number): Record<string, number> {
+  const agent = AGENTS[agentIndex]!;
+  const levels: Record<string, number> = {};
+  for (const language of agent.languages) levels[language] = language === "fa" ? 5 : 3 + (agentIndex % 2);
+  for (const [j, skill] of agent.skills.entries()) levels[skill] = 3 + ((agentIndex + j) % 3);
+  return levels;
+}
+
+/**
+ * Seeds the routing data of the demo tenants that have no queue yet (so a bureau seeded before
+ * routing gets it on the next `npm run db:seed`). Returns how many tenants were seeded.
+ */
+async function seedDemoRouting(trx: SeedTrx, tenantIds: Map<string, string>, actor: Actor): Promise<number> {
+  const emails = AGENTS.map((_, i) => agentEmail(i));
+  const agentIds = new Map((await trx.selectFrom("users").select(["id", "email"]).where("email", "in", emails).execute()).map((u) => [u.email, u.id]));
+  const assignments = demoQueueAssignments();
+  let seeded = 0;
+  for (const [slug, queues] of Object.entries(DEMO_QUEUES)) {
+    const tenantId = tenantIds.get(slug);
+    if (!tenantId) continue;
+    const existing = await trx.selectFrom("queues").select("id").where("tenant_id", "=", tenantId).executeTakeFirst();
+    if (existing) continue;
+
+    const queueIds = new Map<string, string>();
+    for (const q of queues) {
+      const row = await trx
+        .insertInto("queues")
+        .values({
+          tenant_id: tenantId,
+          key: q.key,
+          name: q.name,
+          channels: q.channels,
+          required_skills: q.skills,
+          min_proficiency: q.minProficiency,
+          language: q.language,
+          priority: q.priority,
+          sl_target_pct: q.slTargetPct,
+          sl_threshold_seconds: q.slThresholdSeconds,
+          max_wait_seconds: q.maxWaitSeconds,
+          wrapup_seconds: q.wrapupSeconds,
+          overflow_action: q.overflow.action,
+          overflow_queue_id: q.overflow.action === "queue" ? queueIds.get(q.overflow.queue)! : null,
+          overflow_number: q.overflow.action === "external" ? q.overflow.number : null,
+          after_hours: q.afterHours,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      queueIds.set(q.key, row.id);
+      await recordAudit(trx, { tenantId, actor, action: "queue.created", target: { type: "queue", id: row.id }, data: { key: q.key, name: q.name } });
+      const members = assignments.filter((a) => a.tenant === slug && a.queue === q.key).flatMap((a) => agentIds.get(a.agentEmail) ?? []);
+      if (members.length) {
+        await trx
+          .insertInto("agent_queue_assignments")
+          .values(members.map((agentId) => ({ tenant_id: tenantId, queue_id: row.id, agent_id: agentId })))
+          .execute();
+        await recordAudit(trx, { tenantId, actor, action: "queue.agents_set", target: { type: "queue", id: row.id }, data: { key: q.key, added: members, removed: [] } });
+      }
+    }
+
+    for (const [sort, reason] of (DEMO_DISPOSITIONS[slug] ?? []).entries()) {
+      const parent = await trx
+        .insertInto("dispositions")
+        .values({ tenant_id: tenantId, code: reason.code, name: reason.name, sort: (sort + 1) * 10 })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await trx
+        .insertInto("dispositions")
+        .values(
+          reason.outcomes.map((o, j) => ({
+            tenant_id: tenantId,
+            parent_id: parent.id,
+            code: o.code,
+            name: o.name,
+            resolved: o.resolved,
+            active: o.active ?? true,
+            sort: (j + 1) * 10,
+          })),
+        )
+        .execute();
+      await recordAudit(trx, {
+        tenantId,
+        actor,
+        action: "disposition.created",
+        target: { type: "disposition", id: parent.id },
+        data: { code: reason.code, name: reason.name, outcomes: reason.outcomes.map((o) => o.code) },
+      });
+    }
+    seeded++;
+  }
+  // Levels are set once: an agent whose proficiency was edited since keeps it.
+  for (const [i, email] of emails.entries()) {
+    const id = agentIds.get(email);
+    if (!id) continue;
+    await trx
+      .updateTable("agents")
+      .set({ proficiency: JSON.stringify(demoProficiency(i)) })
+      .where("user_id", "=", id)
+      .where(sql<boolean>`proficiency = '{}'::jsonb`)
+      .execute();
+  }
+  return seeded;
+}
+
 /**
  * Each demo tenant's phone menu (db/demo-flows.ts), stored as flows.server.ts stores it: version 1
  * published (with the validator's report), version 2 a draft with changes pending, and the tenant's
@@ -223,7 +521,8 @@ async function seedDemoFlows(trx: SeedTrx, tenantIds: Map<string, string>, actor
     if (!tenantId) continue;
     const existing = await trx.selectFrom("ivr_flows").select("id").where("tenant_id", "=", tenantId).executeTakeFirst();
     if (existing) continue;
-    const ctx = { tenantLanguages: demo.languages, queueIds: demo.queueIds };
+    // Validated against the queues the tenant really has (seedDemoRouting runs first).
+    const ctx = { tenantLanguages: demo.languages, queueIds: (await queueOptions(trx, tenantId)).map((q) => q.key) };
     const published = flowSchema.parse(demo.published);
     const draft = flowSchema.parse(demo.draft);
     const createdAt = at();
@@ -302,8 +601,13 @@ export async function seedDemo(ownerUrl: string, opts: { log?: (line: string) =>
       if (existing) {
         // A bureau seeded before the demo had phone menus gets them now; otherwise nothing changes.
         const tenants = await trx.selectFrom("tenants").select(["id", "slug"]).where("slug", "in", DEMO_FLOWS.map((f) => f.tenant)).execute();
-        const added = await seedDemoFlows(trx, new Map(tenants.map((t) => [t.slug, t.id])), { userId: existing.id, label: DEMO_ADMIN_EMAIL }, () => new Date());
-        log(added ? `already seeded (${DEMO_ADMIN_EMAIL} exists): added the IVR flows of ${added} tenant(s)` : `already seeded (${DEMO_ADMIN_EMAIL} exists): nothing to do`);
+        const tenantIds = new Map(tenants.map((t) => [t.slug, t.id]));
+        const actor = { userId: existing.id, label: DEMO_ADMIN_EMAIL };
+        // A bureau seeded before routing gets its queues too (before the flows, which name them).
+        const routed = await seedDemoRouting(trx, tenantIds, actor);
+        const added = await seedDemoFlows(trx, tenantIds, actor, () => new Date());
+        const parts = [routed ? `the queues and dispositions of ${routed} tenant(s)` : "", added ? `the IVR flows of ${added} tenant(s)` : ""].filter(Boolean);
+        log(`already seeded (${DEMO_ADMIN_EMAIL} exists): ${parts.length ? `added ${parts.join(" and ")}` : "nothing to do"}`);
         return null;
       }
 
@@ -415,6 +719,9 @@ export async function seedDemo(ownerUrl: string, opts: { log?: (line: string) =>
         }
       }
 
+      // Queues, dispositions and who serves which queue; the phone menus below send calls to these queues.
+      await seedDemoRouting(trx, tenantIds, admin);
+
       // Phone menus: a published IVR and a pending draft per tenant, answering the tenant's voice numbers.
       await seedDemoFlows(trx, tenantIds, admin, at);
 
@@ -440,7 +747,9 @@ export async function seedDemo(ownerUrl: string, opts: { log?: (line: string) =>
         apiKeys.push({ tenant: t.slug, key: key.token });
       }
 
-      log(`seeded the demo bureau: ${TENANTS.length} tenants, ${logins.length} users, ${DEMO_FLOWS.length} IVR flows, ${apiKeys.length} API keys`);
+      log(
+        `seeded the demo bureau: ${TENANTS.length} tenants, ${logins.length} users, ${Object.values(DEMO_QUEUES).flat().length} queues, ${DEMO_FLOWS.length} IVR flows, ${apiKeys.length} API keys`,
+      );
       return { logins, apiKeys };
     });
   } finally {

@@ -14,6 +14,7 @@ import {
 import { useTranslation } from "react-i18next";
 import { CsrfInput, Notice } from "~/components/forms";
 import { IvrBuilder, ivrBuilderLinks } from "~/components/ivr-builder";
+import { QueueNamesContext } from "~/components/ivr-builder/node-form";
 import { IssueMessage } from "~/components/ivr-builder/report";
 import { requireCsrf } from "~/modules/auth/csrf.server";
 import {
@@ -25,6 +26,7 @@ import { can } from "~/modules/auth/permissions";
 import { isLanguage, type Language } from "~/modules/i18n/config";
 import { formatDateTime, localizeDigits } from "~/modules/i18n/format";
 import { i18nServer } from "~/modules/i18n/i18n.server";
+import { flowEditingContext } from "~/modules/ivr/context.server";
 import { canonical } from "~/modules/ivr/diff";
 import {
   FlowError,
@@ -39,7 +41,6 @@ import {
 import { flowSchema, type FlowInput } from "~/modules/ivr/model";
 import type { Issue } from "~/modules/ivr/validator";
 import {
-  editingContext,
   flowEditActionSchema,
   STARTER_FLOW,
   UUID_RE,
@@ -69,13 +70,9 @@ async function requireFlow(tenant: Tenant, flowId: string | undefined) {
   const stored = [draft?.definition, published?.definition].filter(
     (d) => d !== undefined
   );
-  // Languages and queues the builder offers and the server validates against (see editingContext).
-  return {
-    flow,
-    draft,
-    published,
-    ctx: editingContext(tenant.defaultLocale, stored),
-  };
+  // Languages and queues the builder offers and the server validates against: the tenant's queues.
+  const { ctx, queues } = await flowEditingContext(tenant.id, stored);
+  return { flow, draft, published, ctx, queues };
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -85,7 +82,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     "tenant.ivr.read"
   );
   const lang = (await i18nServer.getLocale(request)) as Language;
-  const { flow, draft, published, ctx } = await requireFlow(
+  const { flow, draft, published, ctx, queues } = await requireFlow(
     tenant,
     params.flowId
   );
@@ -105,9 +102,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     // Saving replaces the draft's note: the field starts with the current one so it is kept by default.
     draftNote: draft?.note ?? "",
     languages: ctx.tenantLanguages,
-    // Known queues until issue 4 adds a queues table: the operator example's queues plus those this
-    // flow already names (editingContext in ~/modules/portal/ivr-pages).
     queueIds: ctx.queueIds,
+    queueNames: Object.fromEntries(queues.map((q) => [q.key, q.name])),
     history: entries.map((e) => ({
       version: e.version,
       versionLabel: localizeDigits(String(e.version), lang),
@@ -360,13 +356,15 @@ export default function IvrFlowEditor() {
 
       <Form method="post" className="stack ivr-editor-form">
         <CsrfInput />
-        <IvrBuilder
-          key={data.version}
-          initial={data.initial}
-          languages={data.languages}
-          queueIds={data.queueIds}
-          name="definition"
-        />
+        <QueueNamesContext.Provider value={data.queueNames}>
+          <IvrBuilder
+            key={data.version}
+            initial={data.initial}
+            languages={data.languages}
+            queueIds={data.queueIds}
+            name="definition"
+          />
+        </QueueNamesContext.Provider>
         {data.canManage ? (
           <div className="ivr-editor-actions">
             <div className="field ivr-editor-actions__note">

@@ -44,7 +44,6 @@ import {
   listFlows,
 } from "~/modules/ivr/flows.server";
 import {
-  editingContext,
   flowCloneSchema,
   flowCreateSchema,
   flowsActionSchema,
@@ -171,13 +170,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
         { status: 400 }
       );
     }
+    // Validated against this tenant's own languages and queues (see cloneFlow).
     const cloned = await cloneFlow(
       bureauCtx(auth, request),
       input.sourceTenantId,
       input.sourceFlowId,
       tenant.id,
-      input.name,
-      editingContext(tenant.defaultLocale, [source.definition])
+      input.name
     );
     return redirect(`/t/${tenant.slug}/ivr/${cloned.flowId}`);
   } catch (err) {

@@ -76,6 +76,11 @@ const getCallReq = (id: string, token: string, q = "") => call(callLoader, api(`
 beforeAll(async () => {
   a = await makeTenant({ name: "Alpha Telecom" });
   b = await makeTenant({ name: "Beta Market" });
+  // Definitions are validated against the tenant's queues: both have the operator example's.
+  await owner
+    .insertInto("queues")
+    .values([a, b].flatMap((t) => OPERATOR_QUEUE_IDS.map((key) => ({ tenant_id: t.id, key, name: key }))))
+    .execute();
   const admin = await makeUser({ staffRoles: ["bureau_admin"] });
   const actor = { userId: admin.id, label: admin.email };
   keyA = (await createTenantApiKey(a.id, { name: "ivr", scopes: ["flows:read", "flows:write", "calls:read"] }, actor)).token;

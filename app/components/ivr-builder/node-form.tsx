@@ -1,4 +1,4 @@
-import { useId, useState, type ReactNode } from "react";
+import { createContext, useContext, useId, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { LANGUAGES, type Language } from "~/modules/i18n/config";
 import { NODE_ID_RE, nodeSchema } from "~/modules/ivr/model";
@@ -373,18 +373,28 @@ function FinishKeySelect({ value, onChange }: { value: "#" | "*" | ""; onChange:
   );
 }
 
+/**
+ * Queue key -> the name people know the queue by. The page that renders the builder provides it (the
+ * builder itself only needs the keys); without it the picker shows bare keys.
+ */
+export const QueueNamesContext = createContext<Readonly<Record<string, string>>>({});
+
 function QueueSelect({ value, queueIds, errors, onChange }: { value: string; queueIds: string[]; errors: string[]; onChange: (v: string) => void }) {
   const { t } = useTranslation("ivr");
+  const names = useContext(QueueNamesContext);
   const id = useId();
   const unknown = value !== "" && !queueIds.includes(value);
+  // The key stays readable left-to-right after a right-to-left name ("پشتیبانی (support)").
+  const label = (key: string) => (names[key] ? `${names[key]} (\u2066${key}\u2069)` : key);
+  const hasNames = queueIds.some((q) => names[q]);
   return (
     <Field label={t("builder.field.queueId")} htmlFor={id} errors={errors}>
-      <select id={id} dir="ltr" value={value} onChange={(e) => onChange(e.target.value)}>
+      <select id={id} dir={hasNames ? undefined : "ltr"} value={value} onChange={(e) => onChange(e.target.value)}>
         <option value="">{t("builder.none")}</option>
         {unknown ? <option value={value}>{t("builder.field.unknownQueue", { queueId: value })}</option> : null}
         {queueIds.map((q) => (
           <option key={q} value={q}>
-            {q}
+            {label(q)}
           </option>
         ))}
       </select>

@@ -2,6 +2,7 @@ import type { ApiPrincipal } from "../auth/api-keys.server";
 import { i18nServer } from "../i18n/i18n.server";
 import { isLanguage, type Language } from "../i18n/config";
 import { getCall, listCalls, type Call, type CallEvent } from "../interactions/calls.server";
+import { flowEditingContext, tenantQueueKeys } from "../ivr/context.server";
 import { FlowError, getFlow, getFlowVersion, listFlows, publish, type FlowSummary, type FlowVersion } from "../ivr/flows.server";
 import { flowSchema } from "../ivr/model";
 import { hasErrors, issueMessageKey, validateFlow, type Issue, type ValidationContext } from "../ivr/validator";
@@ -180,23 +181,19 @@ export async function getFlowApi(request: Request, rawId: string | undefined): P
 }
 
 /**
- * What a definition sent to the API is validated against. There is no queue registry before routing
- * (issue 4), so the known queues are those the flow's saved draft and published versions name without
- * an "unknownQueue" report (they were validated against the tenant's queues when saved); the languages
- * are the tenant's default language and those its saved versions offer in a language choice.
+ * What a definition sent to the API is validated against: the tenant's queue keys, and as languages
+ * the tenant's default language and those its saved versions offer in a language choice (without a
+ * "languageNotEnabled" report).
  */
-function contextFromVersions(tenant: Tenant, versions: FlowVersion[]): ValidationContext {
-  const queueIds = new Set<string>();
+function contextFromVersions(tenant: Tenant, versions: FlowVersion[], queueIds: string[]): ValidationContext {
   const languages = new Set<Language>(isLanguage(tenant.defaultLocale) ? [tenant.defaultLocale] : []);
   for (const v of versions) {
-    const unknown = new Set(v.issues.filter((i) => i.code === "unknownQueue").map((i) => i.nodeId));
     const notEnabled = new Set(v.issues.filter((i) => i.code === "languageNotEnabled").map((i) => String(i.params?.language)));
     for (const node of v.definition.nodes) {
-      if (node.type === "queue" && !unknown.has(node.id)) queueIds.add(node.queueId);
       if (node.type === "language") for (const o of node.options) if (!notEnabled.has(o.language)) languages.add(o.language);
     }
   }
-  return { queueIds: [...queueIds], tenantLanguages: [...languages] };
+  return { queueIds, tenantLanguages: [...languages] };
 }
 
 /**
@@ -230,11 +227,15 @@ export async function validateFlowApi(request: Request, rawId: string | undefine
       issues: await apiIssues(validateFlow(body, { queueIds: [], tenantLanguages: [] })),
     });
   }
-  const ctx = contextFromVersions(tenant, [draft, published].filter((v): v is FlowVersion => v !== null));
+  const ctx = contextFromVersions(tenant, [draft, published].filter((v): v is FlowVersion => v !== null), await tenantQueueKeys(tenant.id));
   return json({ data: { version: null, ...(await apiValidation(validateFlow(parsed.data, ctx))) } });
 }
 
-/** POST /flows/{id}/publish: the draft becomes the published version, atomically; 409 with the issues while it has errors. */
+/**
+ * POST /flows/{id}/publish: the draft becomes the published version, atomically; 409 with the issues
+ * while it has errors. The draft is re-validated as the portal does when publishing, so a queue deleted
+ * since the draft was saved blocks it here too.
+ */
 export async function publishFlowApi(request: Request, rawId: string | undefined): Promise<Response> {
   const { principal, tenant } = await tenantFor(request, "flows:write");
   const id = pathId(rawId, "flow");
@@ -242,7 +243,9 @@ export async function publishFlowApi(request: Request, rawId: string | undefined
     // An API key acts for no user: published_by stays null and the audit entry names the key.
     // (AuditActor types userId as string; publish and recordAudit both store it as a nullable column.)
     const actor = { userId: null as unknown as string, label: `api-key ${principal.prefix}` };
-    const version = await publish(tenant.id, id, actor);
+    const stored = await Promise.all([getFlowVersion(tenant.id, id, "draft"), getFlowVersion(tenant.id, id, "published")]);
+    const { ctx } = await flowEditingContext(tenant.id, stored.flatMap((v) => (v ? [v.definition] : [])));
+    const version = await publish(tenant.id, id, actor, ctx);
     return json({ data: await apiVersion(version) });
   } catch (err) {
     if (!(err instanceof FlowError)) throw err;

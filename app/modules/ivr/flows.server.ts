@@ -4,9 +4,9 @@ import { asBureau } from "../auth/bureau.server";
 import { recordAudit } from "../auth/audit.server";
 import { auditActor, type BureauCtx } from "../bureau/context.server";
 import { isUniqueViolation } from "../bureau/errors";
-import { isLanguage } from "../i18n/config";
 import type { Trx } from "../platform/db.server";
 import { withTenant } from "../tenancy/scope.server";
+import { flowValidationContext } from "./context.server";
 import { diffFlows, type FlowDiff } from "./diff";
 import { flowSchema, type Flow } from "./model";
 import { hasErrors, validateFlow, type Issue, type ValidationContext } from "./validator";
@@ -20,8 +20,8 @@ import { hasErrors, validateFlow, type Issue, type ValidationContext } from "./v
  * are serialized by locking the flow row. Tenant work runs in withTenant with explicit tenant filters
  * (ADR 0001); a flow of another tenant is simply not found (null / FlowError "notFound" -> 404).
  *
- * Queues: there is no queues table yet (issue 4 adds routing). Callers pass the tenant's queue ids in
- * `ValidationContext.queueIds`; the validator reports a queue node naming any other id as an error.
+ * Queues: callers pass the tenant's queue keys in `ValidationContext.queueIds` (flowValidationContext
+ * in ./context.server.ts reads them); the validator reports a queue node naming any other key as an error.
  */
 
 export type VersionStatus = "draft" | "published" | "archived";
@@ -406,8 +406,9 @@ export function history(tenantId: string, flowId: string): Promise<HistoryEntry[
  * Bureau staff (permission "tenants.manage") copy a flow from one tenant to another: the source's
  * published version (else its draft) becomes version 1, a draft, of a new flow in the target tenant,
  * for the client to review and publish. It is validated against `targetCtx`, or else against the
- * target's default language and no queues (so queue nodes block publishing until re-saved with the
- * target's queue ids). Audited in the target tenant. The new flow's id is the result's `flowId`.
+ * target tenant's own languages and queues (flowValidationContext), so a queue step naming a queue the
+ * target does not have is reported there. Audited in the target tenant. The new flow's id is the
+ * result's `flowId`.
  */
 export async function cloneFlow(
   ctx: BureauCtx,
@@ -422,9 +423,9 @@ export async function cloneFlow(
     asBureau(ctx, "tenants.manage", async (trx) => {
       const source = (await readVersion(trx, fromTenantId, flowId, "published")) ?? (await readVersion(trx, fromTenantId, flowId, "draft"));
       if (!source) throw new FlowError("notFound");
-      const target = await trx.selectFrom("tenants").select(["id", "default_locale"]).where("id", "=", toTenantId).executeTakeFirst();
+      const target = await trx.selectFrom("tenants").select("id").where("id", "=", toTenantId).executeTakeFirst();
       if (!target) throw new FlowError("notFound");
-      const vctx = targetCtx ?? { tenantLanguages: isLanguage(target.default_locale) ? [target.default_locale] : [], queueIds: [] };
+      const vctx = targetCtx ?? (await flowValidationContext(trx, toTenantId, [source.definition]));
       const issues = validateFlow(source.definition, vctx);
       const flow = await trx.insertInto("ivr_flows").values({ tenant_id: toTenantId, name: clean }).returning("id").executeTakeFirstOrThrow();
       const row = await trx
