@@ -33,6 +33,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       ivr: can(auth.actor, "tenant.ivr.read", tenant.id),
       simulator: can(auth.actor, "tenant.simulator.use", tenant.id),
       hours: can(auth.actor, "tenant.hours.read", tenant.id),
+      queues: can(auth.actor, "tenant.queues.read", tenant.id),
+      // Reading dispositions goes with reading queues; the page itself gates changes.
+      dispositions: can(auth.actor, "tenant.queues.read", tenant.id),
+      // Reading scripts goes with reading queues (a script belongs to a queue); the page gates changes.
+      scripts: can(auth.actor, "tenant.queues.read", tenant.id),
+      live: can(auth.actor, "tenant.live.view", tenant.id),
     },
   };
 }
@@ -82,6 +88,26 @@ function PortalHeader({ data }: { data: PortalData }) {
         {tabs.hours ? (
           <NavLink to={`/t/${tenant.slug}/hours`} prefetch="intent">
             {t("layout.tabs.hours")}
+          </NavLink>
+        ) : null}
+        {tabs.live ? (
+          <NavLink to={`/t/${tenant.slug}/live`} prefetch="intent">
+            {t("layout.tabs.live")}
+          </NavLink>
+        ) : null}
+        {tabs.queues ? (
+          <NavLink to={`/t/${tenant.slug}/queues`} prefetch="intent">
+            {t("layout.tabs.queues")}
+          </NavLink>
+        ) : null}
+        {tabs.dispositions ? (
+          <NavLink to={`/t/${tenant.slug}/dispositions`} prefetch="intent">
+            {t("layout.tabs.dispositions")}
+          </NavLink>
+        ) : null}
+        {tabs.scripts ? (
+          <NavLink to={`/t/${tenant.slug}/scripts`} prefetch="intent">
+            {t("layout.tabs.scripts")}
           </NavLink>
         ) : null}
         {tabs.simulator ? (

@@ -153,3 +153,22 @@ describe("service level", () => {
     expect(serviceLevel([{ outcome: "abandoned", waitSeconds: 1 }], 20, 5).serviceLevel).toBeNull();
   });
 });
+
+describe("service level from counts", () => {
+  it("agrees with the sample-based figure", async () => {
+    const { serviceLevelFromCounts } = await import("~/modules/routing/sla");
+    expect(serviceLevelFromCounts({ answered: 3, answeredWithin: 2, abandoned: 1, shortAbandoned: 1 })).toEqual(
+      serviceLevel(
+        [
+          { outcome: "answered", waitSeconds: 5 },
+          { outcome: "answered", waitSeconds: 20 },
+          { outcome: "answered", waitSeconds: 45 },
+          { outcome: "abandoned", waitSeconds: 3 },
+          { outcome: "abandoned", waitSeconds: 60 },
+        ],
+        20,
+        5,
+      ),
+    );
+  });
+});

@@ -16,6 +16,7 @@ export function navigationFor(actor: Actor, tenants: { slug: string; name: strin
   const sections: NavSection[] = [];
   const bureau: NavItem[] = [];
   if (can(actor, "bureau.console")) bureau.push({ labelKey: "nav.console", href: "/bureau" });
+  if (can(actor, "wallboard.view")) bureau.push({ labelKey: "nav.wallboard", href: "/bureau/wallboard" });
   if (can(actor, "tenants.list")) bureau.push({ labelKey: "nav.tenants", href: "/bureau/tenants" });
   if (can(actor, "staff.read")) bureau.push({ labelKey: "nav.staff", href: "/bureau/staff" });
   if (can(actor, "agents.read")) bureau.push({ labelKey: "nav.agents", href: "/bureau/agents" });

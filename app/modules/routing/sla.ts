@@ -40,7 +40,19 @@ export function serviceLevel(samples: readonly SlSample[], thresholdSeconds: num
       abandoned++;
     }
   }
-  const counted = answered + abandoned;
+  return serviceLevelFromCounts({ answered, answeredWithin, abandoned, shortAbandoned });
+}
+
+export interface SlCounts {
+  answered: number;
+  answeredWithin: number;
+  abandoned: number;
+  shortAbandoned: number;
+}
+
+/** The same figures from counts already split by threshold (what the wallboard's SQL returns). */
+export function serviceLevelFromCounts(c: SlCounts): SlResult {
+  const counted = c.answered + c.abandoned;
   const pct = (n: number) => (counted === 0 ? null : Math.round((n / counted) * 1000) / 10);
-  return { answered, answeredWithin, abandoned, shortAbandoned, serviceLevel: pct(answeredWithin), abandonRate: pct(abandoned) };
+  return { ...c, serviceLevel: pct(c.answeredWithin), abandonRate: pct(c.abandoned) };
 }
