@@ -4,10 +4,11 @@ import type { CallStatus, IvrAction } from "../ivr/interpreter";
  * An interaction's state (DESIGN.md "Events are the record") and how the IVR and the provider move it.
  * Pure, so the same mapping serves the simulator, the TwiML webhooks and the tests.
  */
-export const INTERACTION_STATES = ["ivr", "queued", "offered", "connected", "on_hold", "wrap_up", "completed", "abandoned", "failed"] as const;
+export const INTERACTION_STATES = ["ivr", "queued", "offered", "connected", "on_hold", "wrap_up", "completed", "abandoned", "failed", "callback"] as const;
 export type InteractionState = (typeof INTERACTION_STATES)[number];
 
-export const TERMINAL_STATES: readonly InteractionState[] = ["completed", "abandoned", "failed"];
+/** "callback": the caller left with a promised call back (a callback task carries it on). */
+export const TERMINAL_STATES: readonly InteractionState[] = ["completed", "abandoned", "failed", "callback"];
 /** States the ACD (routing, issue 4) owns: the IVR no longer moves them. */
 const AGENT_STATES: readonly InteractionState[] = ["offered", "connected", "on_hold", "wrap_up"];
 

@@ -1,5 +1,6 @@
 import type { AgentState } from "./agent-state";
 import type { Offer } from "./acd.server";
+import { publishRoutingNotices } from "./realtime.server";
 
 /**
  * What routing tells the outside world after a transaction commits: an agent's new state, a new or
@@ -15,7 +16,7 @@ export type RoutingNotice =
 type Listener = (notices: readonly RoutingNotice[]) => void;
 const listeners = new Set<Listener>();
 
-/** The realtime layer registers here (one place), so routing does not depend on how pushes travel. */
+/** In-process listeners (tests, the traffic generator); every notice is also pushed over Redis. */
 export function onRoutingNotices(listener: Listener): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
@@ -23,6 +24,7 @@ export function onRoutingNotices(listener: Listener): () => void {
 
 export function notifyAfterCommit(notices: readonly RoutingNotice[]) {
   if (notices.length === 0) return;
+  publishRoutingNotices(notices);
   for (const listener of listeners) {
     try {
       listener(notices);
