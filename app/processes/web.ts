@@ -14,6 +14,8 @@ import { redactPath } from "../modules/platform/redact-path";
 import { healthResponse, metricsResponse } from "../modules/platform/ops.server";
 import { closeQueues } from "../modules/platform/queues.server";
 import { closeRedis } from "../modules/platform/redis.server";
+import { trackDisconnect } from "../modules/realtime/connection.server";
+import { closeRealtime } from "../modules/realtime/sse.server";
 
 process.env.HAMKAL_SERVICE ??= "web";
 loadDotenvFile();
@@ -68,6 +70,9 @@ app.use((req, res, next) => {
   });
 });
 
+// Event streams learn that their browser left from the Node response itself: Remix's request.signal can miss it.
+app.use("/events", trackDisconnect);
+
 type OpsResult = { status: number; contentType: string; body: string; headers?: Record<string, string> };
 const send = (res: express.Response, r: OpsResult) => res.status(r.status).set({ "Content-Type": r.contentType, ...r.headers }).send(r.body);
 
@@ -95,7 +100,8 @@ async function shutdown(signal: string) {
   logger.info({ signal }, "web shutting down");
   server.close();
   await vite?.close();
-  await Promise.allSettled([closeQueues(), closeDb(), closeRedis()]);
+  // Event streams never finish by themselves: end them cleanly so browsers reconnect (to another replica).
+  await Promise.allSettled([closeRealtime(), closeQueues(), closeDb(), closeRedis()]);
   process.exit(0);
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
