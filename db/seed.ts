@@ -11,6 +11,7 @@ import { flowSchema } from "../app/modules/ivr/model";
 import { validateFlow } from "../app/modules/ivr/validator";
 import { queueOptions } from "../app/modules/queues/directory.server";
 import { DEMO_FLOWS } from "./demo-flows";
+import { seedScripts } from "./demo-scripts";
 import type { DB } from "./types";
 
 /**
@@ -606,6 +607,7 @@ export async function seedDemo(ownerUrl: string, opts: { log?: (line: string) =>
         // A bureau seeded before routing gets its queues too (before the flows, which name them).
         const routed = await seedDemoRouting(trx, tenantIds, actor);
         const added = await seedDemoFlows(trx, tenantIds, actor, () => new Date());
+        await seedScripts(trx, tenantIds, { actor });
         const parts = [routed ? `the queues and dispositions of ${routed} tenant(s)` : "", added ? `the IVR flows of ${added} tenant(s)` : ""].filter(Boolean);
         log(`already seeded (${DEMO_ADMIN_EMAIL} exists): ${parts.length ? `added ${parts.join(" and ")}` : "nothing to do"}`);
         return null;
@@ -721,6 +723,8 @@ export async function seedDemo(ownerUrl: string, opts: { log?: (line: string) =>
 
       // Queues, dispositions and who serves which queue; the phone menus below send calls to these queues.
       await seedDemoRouting(trx, tenantIds, admin);
+      // The scripts agents follow in those queues (published, and a pending draft per tenant).
+      await seedScripts(trx, tenantIds, { actor: admin, at });
 
       // Phone menus: a published IVR and a pending draft per tenant, answering the tenant's voice numbers.
       await seedDemoFlows(trx, tenantIds, admin, at);

@@ -94,6 +94,7 @@ export function OfferCard({ contact, now, formRef }: { contact: DesktopContact; 
 
 export function ContactPanel({
   contact,
+  agentName,
   agentState,
   wrapupUntil,
   now,
@@ -102,6 +103,7 @@ export function ContactPanel({
   actionData,
 }: {
   contact: DesktopContact;
+  agentName: string;
   agentState: AgentState;
   wrapupUntil: string | null;
   now: number;
@@ -157,7 +159,7 @@ export function ContactPanel({
           <NotesCard contact={contact} busy={busy} />
         </div>
         <div className="stack">
-          <ScriptPanel script={contact.script} contact={contact} />
+          <ScriptPanel script={contact.script} contact={contact} agentName={agentName} />
           <CustomerPanel contact={contact} />
         </div>
       </div>
