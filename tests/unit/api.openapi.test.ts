@@ -66,4 +66,34 @@ describe("buildOpenApiDocument", () => {
       expect(SCHEMAS[name], name).toBeDefined();
     }
   });
+
+  it("describes the queue, agent-state and interaction operations with their scopes, bodies and errors", () => {
+    const paths = doc.paths as Record<string, Record<string, Json>>;
+    expect(paths["/api/v1/queues"]!.get.security).toEqual([{ bearerAuth: ["queues:read"] }]);
+    expect(paths["/api/v1/queues/{queueId}"]!.get.responses["200"].content["application/json"].schema.properties.data).toEqual({ $ref: "#/components/schemas/Queue" });
+    expect(Object.keys(paths["/api/v1/queues/{queueId}"]!.get.responses)).toEqual(expect.arrayContaining(["200", "401", "403", "404"]));
+    expect(paths["/api/v1/agent-states"]!.get.security).toEqual([{ bearerAuth: ["agents:read"] }]);
+    const list = paths["/api/v1/interactions"]!.get;
+    expect(list.security).toEqual([{ bearerAuth: ["interactions:read"] }]);
+    expect((list.parameters as Json[]).map((p) => p.name)).toEqual(expect.arrayContaining(["tenant", "state", "queueId", "from", "to", "cursor", "limit"]));
+    expect(list.responses["200"].content["application/json"].schema).toEqual({ $ref: "#/components/schemas/InteractionPage" });
+    expect(Object.keys(list.responses)).toContain("422");
+    expect(paths["/api/v1/interactions/{interactionId}"]!.get.responses["200"].content["application/json"].schema.properties.data).toEqual({
+      $ref: "#/components/schemas/InteractionDetail",
+    });
+    const note = paths["/api/v1/interactions/{interactionId}/notes"]!.post;
+    expect(note.security).toEqual([{ bearerAuth: ["interactions:write"] }]);
+    expect(note.requestBody).toMatchObject({ required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/NoteCreate" } } } });
+    expect(Object.keys(note.responses)).toEqual(expect.arrayContaining(["201", "404", "422"]));
+    const disposition = paths["/api/v1/interactions/{interactionId}/disposition"]!.put;
+    expect(disposition.security).toEqual([{ bearerAuth: ["interactions:write"] }]);
+    expect(disposition.requestBody.content["application/json"].schema).toEqual({ $ref: "#/components/schemas/DispositionSet" });
+    expect(Object.keys(disposition.responses)).toEqual(expect.arrayContaining(["200", "404", "409", "422"]));
+    expect((SCHEMAS.NoteCreate as Json).properties.body).toMatchObject({ minLength: 1, maxLength: 4000 });
+    expect((SCHEMAS.Interaction as Json).properties.state.enum).toEqual(expect.arrayContaining(["wrap_up", "completed", "callback"]));
+    expect((SCHEMAS.AgentState as Json).required).not.toContain("reason");
+    for (const name of ["Queue", "QueueLiveFigures", "ServiceLevel", "AgentState", "Interaction", "InteractionEvent", "InteractionNote", "InteractionDetail", "InteractionPage", "DispositionSet"]) {
+      expect(SCHEMAS[name], name).toBeDefined();
+    }
+  });
 });

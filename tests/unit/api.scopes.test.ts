@@ -10,12 +10,15 @@ describe("API scopes", () => {
     expect(scopesFor("bureau")).toBe(BUREAU_KEY_SCOPES);
     expect(BUREAU_KEY_SCOPES).toContain("tenants:read");
     expect(TENANT_KEY_SCOPES).toEqual(expect.arrayContaining(["flows:read", "flows:write", "calls:read"]));
+    expect(TENANT_KEY_SCOPES).toEqual(expect.arrayContaining(["queues:read", "agents:read", "interactions:read", "interactions:write"]));
+    for (const scope of TENANT_KEY_SCOPES) expect(BUREAU_KEY_SCOPES).toContain(scope);
   });
 
   it("grants exactly the scopes held", () => {
     expect(hasScope(["numbers:read"], "numbers:read")).toBe(true);
     expect(hasScope(["numbers:read"], "numbers:write")).toBe(false);
     expect(hasScope([], "tenant:read")).toBe(false);
+    expect(hasScope(["interactions:read"], "interactions:write")).toBe(false);
   });
 
   it("drops unknown scopes read from storage", () => {

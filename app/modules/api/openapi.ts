@@ -3,6 +3,9 @@ import { LANGUAGES } from "../i18n/config";
 import { INTERACTION_STATES } from "../interactions/states";
 import { NODE_TYPES } from "../ivr/model";
 import { ISSUE_CODES } from "../ivr/validator";
+import { AFTER_HOURS_ACTIONS, OVERFLOW_ACTIONS, QUEUE_CHANNELS, QUEUE_LIMITS } from "../queues/schemas";
+import { AGENT_STATES } from "../routing/agent-state";
+import { API_INTERACTION_STATES, DISPOSABLE_STATES, INTERACTIONS_PAGE_DEFAULT, INTERACTIONS_PAGE_MAX, NOTE_MAX } from "./routing-schemas";
 import { PHONE_CHANNELS } from "./schemas";
 
 /**
@@ -213,6 +216,189 @@ export const SCHEMAS: Record<string, JsonSchema> = {
   CallDetail: {
     allOf: [ref("Call"), { type: "object", required: ["events"], properties: { events: { type: "array", items: ref("CallEvent") } } }],
   },
+  ServiceLevel: {
+    type: "object",
+    description:
+      "Today's figures (since midnight in the tenant's time zone). Service level = answered within the threshold / (answered + abandoned after the short-abandon threshold); short abandons count neither way.",
+    required: ["answered", "answeredWithin", "abandoned", "shortAbandoned", "serviceLevel", "abandonRate"],
+    properties: {
+      answered: { type: "integer", minimum: 0 },
+      answeredWithin: { type: "integer", minimum: 0 },
+      abandoned: { type: "integer", minimum: 0 },
+      shortAbandoned: { type: "integer", minimum: 0 },
+      serviceLevel: { type: ["number", "null"], minimum: 0, maximum: 100, description: "Percentage with one decimal; null until a contact counts." },
+      abandonRate: { type: ["number", "null"], minimum: 0, maximum: 100, description: "Percentage with one decimal; null until a contact counts." },
+    },
+  },
+  QueueLiveFigures: {
+    type: "object",
+    required: ["waiting", "longestWaitSeconds", "agents", "today"],
+    properties: {
+      waiting: { type: "integer", minimum: 0, description: "Contacts waiting in the queue now." },
+      longestWaitSeconds: { type: "integer", minimum: 0, description: "How long the oldest waiting contact has waited; 0 when none waits." },
+      agents: {
+        type: "object",
+        description: "Agents serving the queue, by their current state.",
+        required: [...AGENT_STATES],
+        properties: Object.fromEntries(AGENT_STATES.map((st) => [st, { type: "integer", minimum: 0 }])),
+      },
+      today: ref("ServiceLevel"),
+    },
+  },
+  Queue: {
+    type: "object",
+    required: [
+      "id", "key", "name", "channels", "requiredSkills", "minProficiency", "language", "priority", "slTargetPct", "slThresholdSeconds",
+      "shortAbandonSeconds", "maxWaitSeconds", "overflowAction", "overflowQueueId", "overflowNumber", "offerTimeoutSeconds", "wrapupSeconds",
+      "afterHours", "createdAt", "updatedAt", "live",
+    ],
+    properties: {
+      id: { type: "string", format: "uuid" },
+      key: { type: "string", pattern: "^[a-z0-9][a-z0-9_-]{0,39}$", description: "The id IVR flows name the queue by." },
+      name: { type: "string" },
+      channels: { type: "array", items: { type: "string", enum: [...QUEUE_CHANNELS] } },
+      requiredSkills: { type: "array", items: { type: "string" } },
+      minProficiency: { type: "integer", minimum: QUEUE_LIMITS.minProficiency[0], maximum: QUEUE_LIMITS.minProficiency[1] },
+      language: { type: ["string", "null"], enum: [...LANGUAGES, null], description: "Contacts need an agent speaking it; null for any." },
+      priority: { type: "integer", minimum: QUEUE_LIMITS.priority[0], maximum: QUEUE_LIMITS.priority[1], description: "Higher is served first." },
+      slTargetPct: { type: "integer", minimum: QUEUE_LIMITS.slTargetPct[0], maximum: QUEUE_LIMITS.slTargetPct[1] },
+      slThresholdSeconds: { type: "integer", minimum: QUEUE_LIMITS.slThresholdSeconds[0], maximum: QUEUE_LIMITS.slThresholdSeconds[1] },
+      shortAbandonSeconds: { type: "integer", minimum: QUEUE_LIMITS.shortAbandonSeconds[0], maximum: QUEUE_LIMITS.shortAbandonSeconds[1] },
+      maxWaitSeconds: { type: "integer", minimum: QUEUE_LIMITS.maxWaitSeconds[0], maximum: QUEUE_LIMITS.maxWaitSeconds[1] },
+      overflowAction: { type: "string", enum: [...OVERFLOW_ACTIONS], description: "What happens to a contact after maxWaitSeconds." },
+      overflowQueueId: { type: ["string", "null"], format: "uuid" },
+      overflowNumber: { type: ["string", "null"] },
+      offerTimeoutSeconds: { type: "integer", minimum: QUEUE_LIMITS.offerTimeoutSeconds[0], maximum: QUEUE_LIMITS.offerTimeoutSeconds[1] },
+      wrapupSeconds: { type: "integer", minimum: QUEUE_LIMITS.wrapupSeconds[0], maximum: QUEUE_LIMITS.wrapupSeconds[1] },
+      afterHours: { type: "string", enum: [...AFTER_HOURS_ACTIONS] },
+      createdAt: { type: "string", format: "date-time" },
+      updatedAt: { type: "string", format: "date-time" },
+      live: ref("QueueLiveFigures"),
+    },
+  },
+  AgentState: {
+    type: "object",
+    required: ["agentId", "name", "state", "sinceSeconds", "queues"],
+    properties: {
+      agentId: { type: "string", format: "uuid" },
+      name: { type: "string", description: "The agent's display name." },
+      state: { type: "string", enum: [...AGENT_STATES] },
+      sinceSeconds: { type: "integer", minimum: 0, description: "Time in the current state." },
+      queues: {
+        type: "array",
+        description: "Queues the agent serves: for a tenant's view, that tenant's only.",
+        items: {
+          type: "object",
+          required: ["tenantId", "tenantName", "queueId", "queueName"],
+          properties: {
+            tenantId: { type: "string", format: "uuid" },
+            tenantName: { type: "string" },
+            queueId: { type: "string", format: "uuid" },
+            queueName: { type: "string" },
+          },
+        },
+      },
+      reason: { type: ["string", "null"], description: "Bureau view only: the break reason." },
+      contactTenant: { type: ["string", "null"], description: "Bureau view only: the company whose contact the agent is on." },
+    },
+  },
+  Interaction: {
+    type: "object",
+    required: [
+      "id", "channel", "direction", "state", "provider", "from", "to", "language", "customerId", "queue", "agent", "disposition", "wrapupNotes",
+      "startedAt", "queuedAt", "answeredAt", "wrapupAt", "endedAt",
+    ],
+    properties: {
+      id: { type: "string", format: "uuid" },
+      channel: { type: "string", enum: ["voice", "chat", "email", "sms"] },
+      direction: { type: "string", enum: ["inbound", "outbound"] },
+      state: { type: "string", enum: [...API_INTERACTION_STATES] },
+      provider: { type: "string", enum: ["simulator", "twilio"] },
+      from: { type: ["string", "null"] },
+      to: { type: ["string", "null"] },
+      language: { type: "string", enum: [...LANGUAGES] },
+      customerId: { type: ["string", "null"], format: "uuid", description: "The tenant's customer (known by phone number)." },
+      queue: {
+        oneOf: [
+          { type: "object", required: ["id", "key", "name"], properties: { id: { type: "string", format: "uuid" }, key: { type: "string" }, name: { type: "string" } } },
+          { type: "null" },
+        ],
+      },
+      agent: {
+        oneOf: [
+          { type: "object", required: ["id", "name"], properties: { id: { type: "string", format: "uuid" }, name: { type: "string", description: "Display name." } } },
+          { type: "null" },
+        ],
+      },
+      disposition: {
+        oneOf: [
+          {
+            type: "object",
+            required: ["id", "code", "name", "resolved"],
+            properties: { id: { type: "string", format: "uuid" }, code: { type: "string" }, name: { type: "string" }, resolved: { type: "boolean" } },
+          },
+          { type: "null" },
+        ],
+      },
+      wrapupNotes: { type: "string", description: "The agent's notes from wrap-up." },
+      startedAt: { type: "string", format: "date-time" },
+      queuedAt: { type: ["string", "null"], format: "date-time" },
+      answeredAt: { type: ["string", "null"], format: "date-time" },
+      wrapupAt: { type: ["string", "null"], format: "date-time" },
+      endedAt: { type: ["string", "null"], format: "date-time" },
+    },
+  },
+  InteractionEvent: {
+    type: "object",
+    required: ["seq", "type", "at", "data"],
+    properties: {
+      seq: { type: "integer", minimum: 1 },
+      type: { type: "string", examples: ["call.started", "routing.queued", "contact.disposed", "note.added", "disposition.set"] },
+      at: { type: "string", format: "date-time" },
+      data: { type: "object" },
+    },
+  },
+  InteractionNote: {
+    type: "object",
+    required: ["id", "body", "author", "createdAt"],
+    properties: {
+      id: { type: "string", format: "uuid" },
+      body: { type: "string", maxLength: NOTE_MAX },
+      author: { type: "string", description: "The user's name, or 'api-key <prefix>' for a note written through the API." },
+      createdAt: { type: "string", format: "date-time" },
+    },
+  },
+  InteractionDetail: {
+    allOf: [
+      ref("Interaction"),
+      {
+        type: "object",
+        required: ["events", "notes"],
+        properties: { events: { type: "array", items: ref("InteractionEvent") }, notes: { type: "array", items: ref("InteractionNote") } },
+      },
+    ],
+  },
+  InteractionPage: {
+    type: "object",
+    required: ["data", "nextCursor"],
+    properties: {
+      data: { type: "array", items: ref("Interaction") },
+      nextCursor: { type: ["string", "null"], description: "Pass as ?cursor= (with the same filters) for the next page; null on the last page." },
+    },
+  },
+  NoteCreate: {
+    type: "object",
+    required: ["body"],
+    properties: { body: { type: "string", minLength: 1, maxLength: NOTE_MAX, description: "Leading and trailing spaces are trimmed." } },
+  },
+  DispositionSet: {
+    type: "object",
+    required: ["dispositionId"],
+    properties: {
+      dispositionId: { type: "string", format: "uuid", description: "An active outcome of the tenant's dispositions (a reason with outcomes under it is refused)." },
+      notes: { type: "string", maxLength: NOTE_MAX, default: "", description: "Kept as a note on the interaction; the agent's wrap-up notes are not changed." },
+    },
+  },
 };
 
 const dataOf = (schema: JsonSchema) => ({ type: "object", required: ["data"], properties: { data: schema } });
@@ -245,6 +431,7 @@ const tenantParam = {
 };
 
 const flowIdParam = { name: "flowId", in: "path", required: true, schema: { type: "string", format: "uuid" } };
+const interactionIdParam = { name: "interactionId", in: "path", required: true, schema: { type: "string", format: "uuid" } };
 
 export const OPERATIONS: ApiOperation[] = [
   {
@@ -368,6 +555,100 @@ export const OPERATIONS: ApiOperation[] = [
     parameters: [{ name: "callId", in: "path", required: true, schema: { type: "string", format: "uuid" } }, tenantParam],
     responses: { "200": ["The call", dataOf(ref("CallDetail"))] },
     errors: [400, 404],
+  },
+  {
+    method: "get",
+    path: "/api/v1/queues",
+    operationId: "listQueues",
+    summary: "The tenant's queues with their settings and live figures",
+    description: "By name. Live figures: contacts waiting, the longest wait, agents by state and today's service level.",
+    tag: "Queues",
+    scopes: ["queues:read"],
+    parameters: [tenantParam],
+    responses: { "200": ["The queues", dataOf({ type: "array", items: ref("Queue") })] },
+    errors: [400, 404],
+  },
+  {
+    method: "get",
+    path: "/api/v1/queues/{queueId}",
+    operationId: "getQueue",
+    summary: "One queue with its settings and live figures",
+    tag: "Queues",
+    scopes: ["queues:read"],
+    parameters: [{ name: "queueId", in: "path", required: true, schema: { type: "string", format: "uuid" } }, tenantParam],
+    responses: { "200": ["The queue", dataOf(ref("Queue"))] },
+    errors: [400, 404],
+  },
+  {
+    method: "get",
+    path: "/api/v1/agent-states",
+    operationId: "listAgentStates",
+    summary: "Agents' live states",
+    description:
+      "A tenant key (or a bureau key naming a tenant) gets the agents serving that tenant's queues, by display name, with their state and time in it; neither break reasons nor other companies appear. A bureau key without a tenant gets every agent of the floor with break reasons and the company of the current contact.",
+    tag: "Agents",
+    scopes: ["agents:read"],
+    parameters: [{ ...tenantParam, description: "Bureau keys: a tenant's slug for that tenant's view, or omit it for the whole floor. Tenant keys: omit it, or give the key's own tenant." }],
+    responses: { "200": ["The agents, by name", dataOf({ type: "array", items: ref("AgentState") })] },
+    errors: [404],
+  },
+  {
+    method: "get",
+    path: "/api/v1/interactions",
+    operationId: "listInteractions",
+    summary: "The tenant's interactions, newest first",
+    description:
+      "Filtered by state, queue and start time; a page holds up to `limit` interactions and `nextCursor` continues after its last one. A date bound (2026-03-21) is a day in the tenant's time zone and `to` includes that day; a date-time bound needs its offset, `from` is inclusive and `to` exclusive.",
+    tag: "Interactions",
+    scopes: ["interactions:read"],
+    parameters: [
+      tenantParam,
+      { name: "state", in: "query", required: false, schema: { type: "string", enum: [...API_INTERACTION_STATES] } },
+      { name: "queueId", in: "query", required: false, schema: { type: "string", format: "uuid" } },
+      { name: "from", in: "query", required: false, description: "Started at or after: a date or a date-time with offset.", schema: { type: "string", examples: ["2026-03-21", "2026-03-21T08:00:00+03:30"] } },
+      { name: "to", in: "query", required: false, description: "Started before: a date (inclusive of that day) or a date-time with offset (exclusive).", schema: { type: "string" } },
+      { name: "cursor", in: "query", required: false, description: "The nextCursor of the previous page.", schema: { type: "string" } },
+      { name: "limit", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: INTERACTIONS_PAGE_MAX, default: INTERACTIONS_PAGE_DEFAULT } },
+    ],
+    responses: { "200": ["One page of interactions", ref("InteractionPage")] },
+    errors: [400, 404, 422],
+  },
+  {
+    method: "get",
+    path: "/api/v1/interactions/{interactionId}",
+    operationId: "getInteraction",
+    summary: "One interaction with its events, notes and disposition",
+    tag: "Interactions",
+    scopes: ["interactions:read"],
+    parameters: [interactionIdParam, tenantParam],
+    responses: { "200": ["The interaction", dataOf(ref("InteractionDetail"))] },
+    errors: [400, 404],
+  },
+  {
+    method: "post",
+    path: "/api/v1/interactions/{interactionId}/notes",
+    operationId: "addInteractionNote",
+    summary: "Add a note to an interaction",
+    description: "The note's author is the key ('api-key <prefix>'); the interaction's events get a 'note.added'.",
+    tag: "Interactions",
+    scopes: ["interactions:write"],
+    parameters: [interactionIdParam, tenantParam],
+    requestSchema: "NoteCreate",
+    responses: { "201": ["The new note", dataOf(ref("InteractionNote"))] },
+    errors: [400, 404, 422],
+  },
+  {
+    method: "put",
+    path: "/api/v1/interactions/{interactionId}/disposition",
+    operationId: "setInteractionDisposition",
+    summary: "Set or correct an interaction's disposition",
+    description: `For back-office corrections on an interaction in ${DISPOSABLE_STATES.join(" or ")} (409 otherwise): records a 'disposition.set' event and an audit entry. A disposition that is not an active outcome of this tenant answers 422 naming dispositionId. Repeating the same request changes nothing. While the interaction is in wrap-up, the agent's own disposition when closing the wrap-up is recorded after this one.`,
+    tag: "Interactions",
+    scopes: ["interactions:write"],
+    parameters: [interactionIdParam, tenantParam],
+    requestSchema: "DispositionSet",
+    responses: { "200": ["The interaction as it now stands", dataOf(ref("InteractionDetail"))] },
+    errors: [400, 404, 409, 422],
   },
   {
     method: "get",

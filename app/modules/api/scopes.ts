@@ -4,7 +4,18 @@ import { API_SCOPES, type ApiKeyKind, type ApiScope } from "../auth/api-key-toke
  * Which scopes a key of each kind may carry, and the one check every endpoint makes. Pure: used by
  * the key forms (checkbox lists), the key module (validation) and the REST API.
  */
-export const TENANT_KEY_SCOPES = ["tenant:read", "numbers:read", "numbers:write", "flows:read", "flows:write", "calls:read"] as const satisfies readonly ApiScope[];
+export const TENANT_KEY_SCOPES = [
+  "tenant:read",
+  "numbers:read",
+  "numbers:write",
+  "flows:read",
+  "flows:write",
+  "calls:read",
+  "queues:read",
+  "agents:read",
+  "interactions:read",
+  "interactions:write",
+] as const satisfies readonly ApiScope[];
 export const BUREAU_KEY_SCOPES = API_SCOPES;
 
 export function scopesFor(kind: ApiKeyKind): readonly ApiScope[] {

@@ -166,6 +166,14 @@ export function floorSnapshot(): Promise<FloorSnapshot> {
 }
 
 /**
+ * One tenant's queues with their live figures, under that tenant's RLS only: the REST API joins them
+ * to the queue settings without reading any agent or any other tenant.
+ */
+export function tenantQueueFigures(tenantId: string): Promise<QueueLive[]> {
+  return withTenant(tenantId, (trx) => readQueues(trx, tenantId));
+}
+
+/**
  * A client's live view of its own queues. Agents appear by display name and state only; the agent
  * list itself is read in bureau scope (agents are bureau-wide) but restricted to this tenant's queues.
  */
