@@ -1,5 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { cp, mkdtemp, rm, symlink } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
@@ -15,7 +17,9 @@ import { createTestDatabase, dropTestDatabase, ownerDb } from "../tests/setup/te
  * Baseline, in the same run: GET /api/v1/openapi.json, a trivial resource route (no database).
  * Measured against it:
  *   - incoming: a new call (number lookup, interaction created, first IVR step, TwiML);
- *   - step: a key press on that call (idempotency check, locked step, TwiML).
+ *   - step: a key press on that call (idempotency check, locked step, TwiML);
+ *   - step, cold: the same key press on a call whose first request another web process answered, so
+ *     this one must look the CallSid up first. A second import of the build stands in for that process.
  * Target from the issue: p99 under 20 ms server time for an IVR step.
  */
 const CALLS = 400;
@@ -60,6 +64,7 @@ export default async function ivrBench() {
     PUBLIC_BASE_URL: BASE,
   });
   const owner = ownerDb(database.owner);
+  const elsewhereDir = await mkdtemp(path.join(tmpdir(), "hamkal-bench-ivr-"));
   try {
     await seedDemo(database.owner);
     const number = await owner
@@ -68,13 +73,18 @@ export default async function ivrBench() {
       .where("ivr_flow_id", "is not", null)
       .orderBy("e164")
       .executeTakeFirstOrThrow();
-    const build = (await import(pathToFileURL(path.resolve("build/server/index.js")).href)) as ServerBuild;
-    const handle = createRequestHandler(build, "production");
+    const handle = createRequestHandler((await import(pathToFileURL(path.resolve("build/server/index.js")).href)) as ServerBuild, "production");
+    // A copy of the build loads as other modules, with in-process state of their own, as in a second web
+    // process; its packages still resolve to the same node_modules (hence the link).
+    await cp("build/server", path.join(elsewhereDir, "server"), { recursive: true });
+    await symlink(path.resolve("node_modules"), path.join(elsewhereDir, "node_modules"), "dir");
+    const elsewhereBuild = pathToFileURL(path.join(elsewhereDir, "server/index.js")).href;
+    const elsewhere = createRequestHandler((await import(elsewhereBuild)) as ServerBuild, "production");
 
-    const timings = { baseline: [] as number[], incoming: [] as number[], step: [] as number[] };
-    const time = async (bucket: number[] | null, req: Request) => {
+    const timings = { baseline: [] as number[], incoming: [] as number[], step: [] as number[], stepCold: [] as number[] };
+    const time = async (bucket: number[] | null, req: Request, handler = handle) => {
       const t0 = performance.now();
-      const res = await handle(req);
+      const res = await handler(req);
       const body = await res.text();
       const ms = performance.now() - t0;
       if (res.status !== 200) throw new Error(`${req.url} answered ${res.status}: ${body.slice(0, 200)}`);
@@ -82,17 +92,21 @@ export default async function ivrBench() {
       return body;
     };
 
-    for (let i = 0; i < CALLS + WARMUP; i++) {
-      const measure = i >= WARMUP;
-      await time(measure ? timings.baseline : null, new Request("http://localhost/api/v1/openapi.json"));
-      const callSid = `CA${i.toString(16).padStart(32, "0")}`;
+    const call = async (callSid: string, incoming: number[] | null, step: number[] | null, stepHandler = handle) => {
       const twiml = await time(
-        measure ? timings.incoming : null,
+        incoming,
         signed(`${BASE}/webhooks/voice/incoming`, { CallSid: callSid, From: "+989121234567", To: number.e164, Direction: "inbound", CallStatus: "ringing" }),
       );
       const action = /<Gather[^>]*\saction="([^"]+)"/.exec(twiml)?.[1]?.replaceAll("&amp;", "&");
       if (!action) throw new Error(`no Gather in the first answer: ${twiml.slice(0, 300)}`);
-      await time(measure ? timings.step : null, signed(action, { CallSid: callSid, Digits: "1", From: "+989121234567", To: number.e164 }));
+      await time(step, signed(action, { CallSid: callSid, Digits: "1", From: "+989121234567", To: number.e164 }), stepHandler);
+    };
+
+    for (let i = 0; i < CALLS + WARMUP; i++) {
+      const measure = i >= WARMUP;
+      await time(measure ? timings.baseline : null, new Request("http://localhost/api/v1/openapi.json"));
+      await call(`CA${i.toString(16).padStart(32, "0")}`, measure ? timings.incoming : null, measure ? timings.step : null);
+      await call(`CA${(i + 0x100000).toString(16).padStart(32, "0")}`, null, measure ? timings.stepCold : null, elsewhere);
     }
 
     const rows = (Object.entries(timings) as [string, number[]][]).map(([name, samples]) => {
@@ -105,6 +119,7 @@ export default async function ivrBench() {
       baseline: "baseline: GET openapi.json (no DB)",
       incoming: "incoming: new call + first IVR step",
       step: "step: key press on a live call",
+      stepCold: "step, cold: call answered by another process",
     };
     console.log(`\nIVR webhook benchmark: ${CALLS} calls (after ${WARMUP} warm-up), in-process through the production build\n`);
     const header = ["variant", "req/s", "p50 ms", "p99 ms", "ratio to baseline (time)"];
@@ -113,13 +128,15 @@ export default async function ivrBench() {
     for (const r of [header, widths.map((w) => "-".repeat(w)), ...table]) {
       console.log(`  ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ")}`);
     }
-    const step = rows.find((r) => r.name === "step")!;
-    console.log(`\n  target p99 < 20 ms for an IVR step: ${step.p99 < 20 ? "met" : "NOT met"} (${step.p99.toFixed(2)} ms)`);
+    console.log("");
+    for (const step of rows.filter((r) => r.name === "step" || r.name === "stepCold")) {
+      console.log(`  target p99 < 20 ms, ${label[step.name]}: ${step.p99 < 20 ? "met" : "NOT met"} (${step.p99.toFixed(2)} ms)`);
+    }
     console.log(`  done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } finally {
     const { closeDb } = await import("../app/modules/platform/db.server");
     const { closeRedis } = await import("../app/modules/platform/redis.server");
-    await Promise.allSettled([closeDb(), closeRedis(), owner.destroy()]);
+    await Promise.allSettled([closeDb(), closeRedis(), owner.destroy(), rm(elsewhereDir, { recursive: true, force: true })]);
     await dropTestDatabase(database.name);
   }
 }

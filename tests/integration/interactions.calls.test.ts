@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyStep, CallError, endCall, findCallByProviderId, getCall, listCalls, resolveNumber, startCall } from "~/modules/interactions/calls.server";
+import { applyStep, CallError, endCall, findCallByProviderId, findCallOwner, getCall, listCalls, resolveNumber, startCall } from "~/modules/interactions/calls.server";
 import type { BusinessCalendar } from "~/modules/ivr/calendar";
 import { operatorFlow, OPERATOR_QUEUE_IDS } from "~/modules/ivr/examples";
 import { assignFlowToNumber, createFlow, publish, saveDraft } from "~/modules/ivr/flows.server";
@@ -19,6 +19,7 @@ const ctx = { tenantLanguages: ["fa" as const, "en" as const], queueIds: [...OPE
 const alwaysOpen: BusinessCalendar = {
   timeZone: "Asia/Tehran",
   hours: [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, opens: "00:00", closes: "24:00" })),
+  specialHours: [],
   holidays: [],
 };
 const env = { calendar: alwaysOpen };
@@ -108,6 +109,8 @@ describe("calls", () => {
     expect(await eventCount(call.id)).toBe(before);
     const replayStart = await applyStep(tenant.id, call.id, { type: "digits", digits: "9" }, env, "s1");
     expect(replayStart.actions).toEqual(started.actions);
+    // Answered as it was then (a running menu), not as the call stands now (queued).
+    expect(replayStart).toMatchObject({ duplicate: true, status: "running", language: "fa", interactionState: "queued" });
 
     const stored = (await getCall(tenant.id, call.id))!;
     expect(stored.state).toBe("queued");
@@ -122,7 +125,14 @@ describe("calls", () => {
     expect(hung.interactionState).toBe("abandoned");
     const ended = (await getCall(tenant.id, call.id))!;
     expect(ended.endedAt).toBeInstanceOf(Date);
-    expect(await endCall(tenant.id, call.id, "completed")).toEqual({ state: "abandoned", duplicate: true });
+    // The provider's report of the end still counts once: its duration is what billing reads.
+    expect(await endCall(tenant.id, call.id, "completed", { durationSeconds: 31 })).toEqual({ state: "abandoned", duplicate: false });
+    expect(await endCall(tenant.id, call.id, "completed", { durationSeconds: 31 })).toEqual({ state: "abandoned", duplicate: true });
+    const reported = (await getCall(tenant.id, call.id))!;
+    expect(reported.events.slice(ended.events.length)).toEqual([
+      expect.objectContaining({ type: "call.ended", data: { providerStatus: "completed", durationSeconds: 31, state: "abandoned" } }),
+    ]);
+    expect(reported.endedAt).toEqual(ended.endedAt);
   });
 
   it("keeps the version a call started on after a new publish", async () => {
@@ -165,6 +175,19 @@ describe("calls", () => {
     expect(await endCall(tenant.id, busy.id, "busy")).toEqual({ state: "failed", duplicate: false });
   });
 
+  it("finds the owner of a provider call id across tenants, ids only, also once the tenant is suspended", async () => {
+    const other = await makeTenant();
+    const otherFlow = (await createFlow(other.id, "Small", actor)).id;
+    await saveDraft(other.id, otherFlow, small, ctx, actor);
+    await publish(other.id, otherFlow, actor);
+    const sid = `CA${uniq()}${uniq()}`;
+    const { call } = await startCall({ tenantId: other.id, provider: "twilio", providerCallId: sid, flowId: otherFlow });
+    await ownerConn().updateTable("tenants").set({ status: "suspended" }).where("id", "=", other.id).execute();
+    expect(await findCallOwner("twilio", sid)).toEqual({ tenantId: other.id, interactionId: call.id });
+    expect(await findCallOwner("simulator", sid)).toBeNull();
+    expect(await findCallOwner("twilio", `CA${uniq()}`)).toBeNull();
+  });
+
   it("lists recent calls with their IVR path and hides them from other tenants", async () => {
     const call = await newCall();
     await applyStep(tenant.id, call.id, { type: "start" }, env, null);
@@ -195,6 +218,7 @@ describe("calls", () => {
     expect(await tenantBusinessCalendar(tenant.id)).toEqual({
       timeZone: "Asia/Tehran",
       hours: [{ weekday: 6, opens: "08:00", closes: "20:00" }],
+      specialHours: [],
       holidays: [{ day: "2027-03-21", name: "Nowruz" }],
     });
   });

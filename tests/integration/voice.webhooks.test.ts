@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findCallByProviderId, getCall } from "~/modules/interactions/calls.server";
+import { applyStep, findCallByProviderId, getCall, startCall } from "~/modules/interactions/calls.server";
 import { operatorFlow, OPERATOR_QUEUE_IDS } from "~/modules/ivr/examples";
 import { assignFlowToNumber, createFlow, publish, saveDraft } from "~/modules/ivr/flows.server";
 import { resetEnvCache } from "~/modules/platform/env.server";
@@ -7,7 +7,7 @@ import { TWIML_CONTENT_TYPE } from "~/modules/telephony/twiml";
 import { loader as incomingLoader } from "~/routes/webhooks.voice.incoming";
 import { closeFactories, makeTenant, makeUser } from "../setup/factories";
 import { closeOwner, ownerConn } from "./bureau.helpers";
-import { ACCOUNT_SID, AUTH_TOKEN, FakeCall, newCallSid, PUBLIC_BASE, randomNumber } from "./voice.helpers";
+import { ACCOUNT_SID, AUTH_TOKEN, deliver, FakeCall, newCallSid, PUBLIC_BASE, randomNumber } from "./voice.helpers";
 
 const ENV_KEYS = ["TWILIO_AUTH_TOKEN", "TWILIO_ACCOUNT_SID", "TELEPHONY_PROVIDER", "PUBLIC_BASE_URL"] as const;
 const saved = Object.fromEntries(ENV_KEYS.map((k) => [k, process.env[k]]));
@@ -39,7 +39,7 @@ async function tenantWithOperatorLine(opts: { alwaysOpen: boolean }) {
   const e164 = randomNumber();
   const number = await ownerConn().insertInto("tenant_phone_numbers").values({ tenant_id: tenant.id, e164 }).returning("id").executeTakeFirstOrThrow();
   await assignFlowToNumber(tenant.id, number.id, flow.id, actor);
-  return { tenantId: tenant.id, e164 };
+  return { tenantId: tenant.id, e164, numberId: number.id };
 }
 
 beforeAll(async () => {
@@ -132,10 +132,13 @@ describe("voice webhooks (TwiML)", () => {
     expect(callbackStep?.idempotencyKey).toBe(`${call.callSid}:gather:4-120`);
     expect(done.endedAt).not.toBeNull();
 
-    // The IVR already ended the call; the provider's final status changes nothing.
-    const count = done.events.length;
+    // The IVR already ended the call; the provider's final status adds its record and nothing else.
     expect((await call.status("completed")).status).toBe(200);
-    expect((await stored(call.callSid))!.events.length).toBe(count);
+    const reported = (await stored(call.callSid))!;
+    expect(reported.events.slice(done.events.length)).toEqual([
+      expect.objectContaining({ type: "call.ended", data: { providerStatus: "completed", durationSeconds: 42, state: "completed" } }),
+    ]);
+    expect(reported).toMatchObject({ state: "completed", endedAt: done.endedAt });
   });
 
   it("answers a repeated incoming webhook with the same TwiML and creates nothing more", async () => {
@@ -263,6 +266,115 @@ describe("voice webhooks (TwiML)", () => {
     const again = (await stored(call.callSid))!;
     expect(again.events.length).toBe(ended.events.length);
     expect(again.state).toBe("completed");
+  });
+
+  it("records the provider's duration when the IVR's hang-up node ended the call first, once", async () => {
+    const call = new FakeCall(newCallSid(), openNumber);
+    await call.dial();
+    await call.press("1"); // Persian
+    await call.press("1"); // balance, then the menu after it
+    await call.silence();
+    await call.silence(); // no choice: its fallback is the hang-up node
+    expect(call.ended).toBe(true);
+    const hungUp = (await stored(call.callSid))!;
+    expect(hungUp).toMatchObject({ state: "completed" });
+    expect(hungUp.ivrPath.at(-1)).toBe("bye");
+    expect(hungUp.endedAt).not.toBeNull();
+    expect(hungUp.events.some((e) => e.type === "call.ended")).toBe(false);
+
+    expect((await call.status("completed")).status).toBe(200);
+    const reported = (await stored(call.callSid))!;
+    expect(reported.events.slice(hungUp.events.length)).toEqual([
+      expect.objectContaining({ type: "call.ended", data: { providerStatus: "completed", durationSeconds: 42, state: "completed" } }),
+    ]);
+    expect(reported).toMatchObject({ state: "completed", endedAt: hungUp.endedAt });
+
+    expect((await call.redeliver()).status).toBe(200);
+    expect((await stored(call.callSid))!.events).toEqual(reported.events);
+  });
+
+  it("answers a repeated Gather delivery with the first answer, also after the call has moved on", async () => {
+    const call = new FakeCall(newCallSid(), openNumber);
+    await call.dial();
+    const first = await call.press("1");
+    const firstDelivery = call.last!;
+    const afterFirst = (await stored(call.callSid))!;
+    const key = `${call.callSid}:gather:1`;
+    expect(afterFirst.events.filter((e) => e.idempotencyKey === key)).toHaveLength(1);
+
+    const again = await call.redeliver();
+    expect(again.body).toBe(first.body);
+    expect(again).toEqual(first);
+    expect((await stored(call.callSid))!.events).toEqual(afterFirst.events);
+
+    // Queued now: rendered with the call's current status, that answer would gain the wait document's pause.
+    await call.press("2");
+    const queued = (await stored(call.callSid))!;
+    expect(queued.state).toBe("queued");
+    expect(await deliver(firstDelivery)).toEqual(first);
+    const after = (await stored(call.callSid))!;
+    expect(after.events).toEqual(queued.events);
+    expect(after.events.filter((e) => e.idempotencyKey === key)).toHaveLength(1);
+  });
+
+  it("keeps a call going and ends it after its tenant is suspended mid-call; new calls hear the polite message", async () => {
+    const line = await tenantWithOperatorLine({ alwaysOpen: true });
+    const call = new FakeCall(newCallSid(), line.e164);
+    const firstAnswer = await call.dial();
+    const firstDelivery = call.last!;
+    // Another web process took this one's first request: here its CallSid is new, found only by lookup.
+    const elsewhere = new FakeCall(newCallSid(), line.e164);
+    const { call: started } = await startCall({
+      tenantId: line.tenantId,
+      provider: "twilio",
+      providerCallId: elsewhere.callSid,
+      from: elsewhere.from,
+      to: line.e164,
+      numberId: line.numberId,
+    });
+    await applyStep(line.tenantId, started.id, { type: "start", caller: elsewhere.from, language: "fa" }, {}, `${elsewhere.callSid}:incoming:0`);
+    await ownerConn().updateTable("tenants").set({ status: "suspended" }).where("id", "=", line.tenantId).execute();
+
+    // Its retried first request answers the stored menu, and the caller goes on from there.
+    await elsewhere.dial();
+    expect(texts(elsewhere)).toEqual(["به مرکز تماس همراه خوش آمدید.", "برای ادامه به فارسی ۱ را فشار دهید."]);
+    await elsewhere.press("1");
+    expect(texts(elsewhere).at(-1)).toContain("پشتیبانی فنی ۲");
+    expect((await elsewhere.status("completed")).status).toBe(200);
+    const elsewhereEnded = (await stored(elsewhere.callSid, line.tenantId))!;
+    expect(elsewhereEnded.state).toBe("completed");
+    expect(elsewhereEnded.events.filter((e) => e.type === "call.ended")).toHaveLength(1);
+
+    await call.press("1");
+    expect(texts(call).at(-1)).toContain("پشتیبانی فنی ۲");
+    await call.press("2");
+    expect(call.queue).toMatchObject({ name: "support" });
+    await call.tick(60, 3, 200);
+    expect(texts(call).slice(-2)).toEqual(["شما نفر ۳ در صف هستید.", "زمان انتظار شما حدود ۴ دقیقه است."]);
+    // A retried first request is still this call's, not a new call to a suspended number.
+    expect(await deliver(firstDelivery)).toEqual(firstAnswer);
+
+    expect((await call.status("completed")).status).toBe(200);
+    const ended = (await stored(call.callSid, line.tenantId))!;
+    expect(ended).toMatchObject({ state: "abandoned", ivrPath: ["hours", "welcome", "lang", "main", "support-q"] });
+    expect(ended.endedAt).not.toBeNull();
+    expect(ended.events.filter((e) => e.type === "call.ended")).toEqual([
+      expect.objectContaining({ data: { providerStatus: "completed", durationSeconds: 42, state: "abandoned" } }),
+    ]);
+    await call.redeliver();
+    expect((await stored(call.callSid, line.tenantId))!.events).toEqual(ended.events);
+
+    const fresh = new FakeCall(newCallSid(), line.e164);
+    const answer = await fresh.dial();
+    expect(answer.status).toBe(200);
+    expect(lastDoc(fresh).children.map((c) => c.name)).toEqual(["Say", "Say", "Hangup"]);
+    expect(texts(fresh)[1]).toContain("not in service");
+    const created = await ownerConn()
+      .selectFrom("interactions")
+      .select((eb) => eb.fn.countAll<string>().as("n"))
+      .where("provider_call_id", "=", fresh.callSid)
+      .executeTakeFirstOrThrow();
+    expect(Number(created.n)).toBe(0);
   });
 
   it("rejects malformed webhooks and anything but POST", async () => {

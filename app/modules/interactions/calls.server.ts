@@ -1,8 +1,10 @@
 import { sql } from "kysely";
 import { isLanguage, type Language } from "../i18n/config";
-import { initialCallState, step, type CallState, type IvrAction, type IvrEnv, type IvrEvent } from "../ivr/interpreter";
+import type { BusinessCalendar } from "../ivr/calendar";
+import { initialCallState, step, type CallState, type CallStatus, type IvrAction, type IvrEvent } from "../ivr/interpreter";
 import { flowSchema, type Flow } from "../ivr/model";
 import type { Trx } from "../platform/db.server";
+import { readBusinessCalendar } from "../tenancy/calendar.server";
 import { withBureauScope, withTenant } from "../tenancy/scope.server";
 import { isTerminalState, stateAfterIvrStep, stateOnProviderEnd, type InteractionState, type ProviderEndStatus } from "./states";
 
@@ -89,6 +91,50 @@ export async function resolveNumber(e164: string): Promise<ResolvedNumber | null
   return row ? { tenantId: row.tenant_id, numberId: row.id, flowId: row.ivr_flow_id } : null;
 }
 
+export interface CallOwner {
+  tenantId: string;
+  interactionId: string;
+}
+
+/**
+ * Owners of calls this process started or looked up, so a webhook step needs no transaction of its own
+ * to find its call. An entry cannot go stale: a stored provider call id never moves to another
+ * interaction or tenant (the application neither updates nor deletes it). Only committed calls are
+ * remembered. Bounded; oldest out first.
+ */
+const callOwners = new Map<string, CallOwner>();
+const CALL_OWNERS_MAX = 10_000;
+
+function rememberCallOwner(provider: CallProvider, providerCallId: string, owner: CallOwner) {
+  const key = `${provider}:${providerCallId}`;
+  if (callOwners.has(key)) return;
+  if (callOwners.size >= CALL_OWNERS_MAX) callOwners.delete(callOwners.keys().next().value!);
+  callOwners.set(key, owner);
+}
+
+/**
+ * Which tenant's interaction a provider call id belongs to: a system lookup in bureau scope (ADR 0001)
+ * for provider callbacks on a call already under way, which carry nothing but the call id we can trust.
+ * Unlike resolveNumber it ignores the tenant's status, so a call taken before a suspension still
+ * steps and ends. It returns the two ids and nothing else; all further work runs in withTenant.
+ */
+export async function findCallOwner(provider: CallProvider, providerCallId: string): Promise<CallOwner | null> {
+  const known = callOwners.get(`${provider}:${providerCallId}`);
+  if (known) return known;
+  const row = await withBureauScope((trx) =>
+    trx
+      .selectFrom("interactions")
+      .select(["tenant_id", "id"])
+      .where("provider", "=", provider)
+      .where("provider_call_id", "=", providerCallId)
+      .executeTakeFirst(),
+  );
+  if (!row) return null;
+  const owner = { tenantId: row.tenant_id, interactionId: row.id };
+  rememberCallOwner(provider, providerCallId, owner);
+  return owner;
+}
+
 const CALL_COLUMNS = [
   "id",
   "tenant_id",
@@ -150,31 +196,28 @@ function toCall(r: CallRow): Call {
   };
 }
 
-async function appendEvent(
-  trx: Trx,
-  tenantId: string,
-  interactionId: string,
-  event: { type: string; data: Record<string, unknown>; idempotencyKey?: string | null; at?: Date },
-): Promise<number> {
-  const next = await trx
-    .selectFrom("interaction_events")
-    .select(sql<number>`coalesce(max(seq), 0)::int + 1`.as("seq"))
-    .where("tenant_id", "=", tenantId)
-    .where("interaction_id", "=", interactionId)
-    .executeTakeFirstOrThrow();
-  await trx
-    .insertInto("interaction_events")
-    .values({
-      tenant_id: tenantId,
-      interaction_id: interactionId,
-      seq: next.seq,
-      type: event.type,
-      data: JSON.stringify(event.data),
-      idempotency_key: event.idempotencyKey ?? null,
-      ...(event.at ? { at: event.at } : {}),
-    })
-    .execute();
-  return next.seq;
+type NewEvent = { type: string; data: Record<string, unknown>; idempotencyKey?: string | null; at?: Date };
+
+/**
+ * Rows for events appended in order after the call's last one, for one insert. Callers hold the
+ * interaction's row lock (or have just created the row), so nothing else numbers this call's events
+ * meanwhile; every row's subquery sees the events as they were before the statement, hence the offset.
+ */
+function eventRows(tenantId: string, interactionId: string, events: readonly NewEvent[]) {
+  const last = sql<number>`(select coalesce(max(seq), 0) from interaction_events where tenant_id = ${tenantId} and interaction_id = ${interactionId})`;
+  return events.map((event, i) => ({
+    tenant_id: tenantId,
+    interaction_id: interactionId,
+    seq: sql<number>`${last} + ${sql.lit(i + 1)}`,
+    type: event.type,
+    data: JSON.stringify(event.data),
+    idempotency_key: event.idempotencyKey ?? null,
+    at: event.at ?? sql<Date>`now()`,
+  }));
+}
+
+async function appendEvents(trx: Trx, tenantId: string, interactionId: string, events: readonly NewEvent[]): Promise<void> {
+  await trx.insertInto("interaction_events").values(eventRows(tenantId, interactionId, events)).execute();
 }
 
 async function lockCall(trx: Trx, tenantId: string, interactionId: string): Promise<CallRow> {
@@ -235,70 +278,76 @@ export interface StartCallInput {
 /**
  * Creates the interaction (state "ivr") on the flow's published version, pinned for the whole call,
  * with the interpreter's initial state, and appends "call.started". The IVR itself starts with
- * applyStep({ type: "start", ... }). Throws CallError noFlow / notPublished when there is nothing to run.
+ * applyStep({ type: "start", ... }), or in the same transaction through startCallWithIvr. Throws
+ * CallError noFlow / notPublished when there is nothing to run.
  */
 export function startCall(input: StartCallInput): Promise<{ call: Call; duplicate: boolean }> {
+  return withTenant(input.tenantId, (trx) => startCallIn(trx, input));
+}
+
+/** startCall inside a transaction already scoped to input.tenantId. */
+async function startCallIn(trx: Trx, input: StartCallInput): Promise<{ call: Call; duplicate: boolean }> {
   const { tenantId } = input;
-  return withTenant(tenantId, async (trx) => {
-    const providerCallId = input.providerCallId ?? null;
-    if (providerCallId !== null) {
-      const existing = await trx
-        .selectFrom("interactions")
-        .select(CALL_COLUMNS)
-        .where("tenant_id", "=", tenantId)
-        .where("provider", "=", input.provider)
-        .where("provider_call_id", "=", providerCallId)
-        .executeTakeFirst();
-      if (existing) return { call: toCall(existing), duplicate: true };
-    }
-    let flowId = input.flowId ?? null;
-    if (flowId === null && input.numberId) {
-      const number = await trx
-        .selectFrom("tenant_phone_numbers")
-        .select("ivr_flow_id")
-        .where("tenant_id", "=", tenantId)
-        .where("id", "=", input.numberId)
-        .executeTakeFirst();
-      flowId = number?.ivr_flow_id ?? null;
-    }
-    if (flowId === null) throw new CallError("noFlow");
-    const published = await trx
-      .selectFrom("ivr_flow_versions")
-      .select("version")
+  const providerCallId = input.providerCallId ?? null;
+  if (providerCallId !== null) {
+    const existing = await trx
+      .selectFrom("interactions")
+      .select(CALL_COLUMNS)
       .where("tenant_id", "=", tenantId)
-      .where("flow_id", "=", flowId)
-      .where("status", "=", "published")
+      .where("provider", "=", input.provider)
+      .where("provider_call_id", "=", providerCallId)
       .executeTakeFirst();
-    if (!published) throw new CallError("notPublished");
-    let language = input.language;
-    if (!language) {
-      const tenant = await trx.selectFrom("tenants").select("default_locale").where("id", "=", tenantId).executeTakeFirst();
-      language = tenant && isLanguage(tenant.default_locale) ? tenant.default_locale : "fa";
-    }
-    const ivr: CallState = { ...initialCallState(`${flowId}@${published.version}`), language, caller: input.from ?? null };
-    const row = await trx
-      .insertInto("interactions")
-      .values({
-        tenant_id: tenantId,
-        channel: "voice",
-        direction: input.direction ?? "inbound",
-        state: "ivr",
-        provider: input.provider,
-        provider_call_id: providerCallId,
-        from_number: input.from ?? null,
-        to_number: input.to ?? null,
-        phone_number_id: input.numberId ?? null,
-        flow_id: flowId,
-        flow_version: published.version,
-        language,
-        ivr_state: JSON.stringify(ivr),
-        ...(input.at ? { started_at: input.at } : {}),
-      })
-      .onConflict((oc) => oc.columns(["provider", "provider_call_id"]).where("provider_call_id", "is not", null).doNothing())
-      .returning(CALL_COLUMNS)
+    if (existing) return { call: toCall(existing), duplicate: true };
+  }
+  let flowId = input.flowId ?? null;
+  if (flowId === null && input.numberId) {
+    const number = await trx
+      .selectFrom("tenant_phone_numbers")
+      .select("ivr_flow_id")
+      .where("tenant_id", "=", tenantId)
+      .where("id", "=", input.numberId)
       .executeTakeFirst();
-    if (!row) throw new CallError("callIdTaken");
-    await appendEvent(trx, tenantId, row.id, {
+    flowId = number?.ivr_flow_id ?? null;
+  }
+  if (flowId === null) throw new CallError("noFlow");
+  const published = await trx
+    .selectFrom("ivr_flow_versions")
+    .select("version")
+    .where("tenant_id", "=", tenantId)
+    .where("flow_id", "=", flowId)
+    .where("status", "=", "published")
+    .executeTakeFirst();
+  if (!published) throw new CallError("notPublished");
+  let language = input.language;
+  if (!language) {
+    const tenant = await trx.selectFrom("tenants").select("default_locale").where("id", "=", tenantId).executeTakeFirst();
+    language = tenant && isLanguage(tenant.default_locale) ? tenant.default_locale : "fa";
+  }
+  const ivr: CallState = { ...initialCallState(`${flowId}@${published.version}`), language, caller: input.from ?? null };
+  const row = await trx
+    .insertInto("interactions")
+    .values({
+      tenant_id: tenantId,
+      channel: "voice",
+      direction: input.direction ?? "inbound",
+      state: "ivr",
+      provider: input.provider,
+      provider_call_id: providerCallId,
+      from_number: input.from ?? null,
+      to_number: input.to ?? null,
+      phone_number_id: input.numberId ?? null,
+      flow_id: flowId,
+      flow_version: published.version,
+      language,
+      ivr_state: JSON.stringify(ivr),
+      ...(input.at ? { started_at: input.at } : {}),
+    })
+    .onConflict((oc) => oc.columns(["provider", "provider_call_id"]).where("provider_call_id", "is not", null).doNothing())
+    .returning(CALL_COLUMNS)
+    .executeTakeFirst();
+  if (!row) throw new CallError("callIdTaken");
+  await appendEvents(trx, tenantId, row.id, [
+    {
       type: "call.started",
       at: input.at,
       data: {
@@ -313,84 +362,176 @@ export function startCall(input: StartCallInput): Promise<{ call: Call; duplicat
         language,
         state: "ivr",
       },
-    });
-    return { call: toCall(row), duplicate: false };
-  });
+    },
+  ]);
+  return { call: toCall(row), duplicate: false };
 }
 
 export interface StepOutcome {
   actions: IvrAction[];
+  /**
+   * What the actions are rendered with: the IVR status and language right after the step, and the hold
+   * music of the queue node the call then waits in (null outside a queue). A duplicate gets those of
+   * the first delivery, so an adapter answers it with the same document.
+   */
+  status: CallStatus;
+  language: Language;
+  holdMusicUrl: string | null;
+  /** The call's IVR state now: after this step, or as it stands for a duplicate. */
   state: CallState;
   interactionState: InteractionState;
-  /** True when the idempotency key was seen before: the stored actions are returned, nothing changed. */
+  /** True when the idempotency key was seen before: the stored answer is returned, nothing changed. */
   duplicate: boolean;
+}
+
+/** The interpreter's environment; without a calendar the tenant's is read in the step's transaction. */
+export interface StepEnv {
+  calendar?: BusinessCalendar;
+  now?: Date;
+}
+
+type StoredStep = { actions?: IvrAction[]; ivrStatus?: CallStatus; language?: string; nodeId?: string | null };
+
+function holdMusicOf(flow: Flow, status: CallStatus, nodeId: string | null): string | null {
+  if (status !== "queued" || nodeId === null) return null;
+  const node = flow.nodes.find((n) => n.id === nodeId);
+  return node?.type === "queue" ? (node.musicUrl ?? null) : null;
 }
 
 /**
  * Runs one IVR input on the call's pinned flow version, in one transaction: lock the interaction, answer
  * a repeated idempotency key from the stored event, else step the interpreter, store its state,
  * language and variables, move the interaction state (states.ts) and append an "ivr.step" event with
- * the input, the actions and the nodes entered (plus "state.changed" when the state moved).
- * Give each distinct webhook delivery a key (e.g. `${CallSid}:${step}`); null disables the check.
+ * the input, the actions, the nodes entered and what the answer is rendered with (plus "state.changed"
+ * when the state moved). Give each distinct webhook delivery a key (e.g. `${CallSid}:${step}`); null
+ * disables the check.
  */
-export function applyStep(tenantId: string, interactionId: string, event: IvrEvent, env: IvrEnv, idempotencyKey: string | null): Promise<StepOutcome> {
-  return withTenant(tenantId, async (trx) => {
-    const row = await lockCall(trx, tenantId, interactionId);
-    const current = row.ivr_state as CallState | null;
-    if (!current || row.flow_id === null || row.flow_version === null) throw new CallError("noIvr");
-    if (idempotencyKey !== null) {
-      const seen = await trx
-        .selectFrom("interaction_events")
-        .select("data")
-        .where("tenant_id", "=", tenantId)
-        .where("interaction_id", "=", interactionId)
-        .where("idempotency_key", "=", idempotencyKey)
-        .executeTakeFirst();
-      if (seen) {
-        const data = seen.data as { actions?: IvrAction[] };
-        return { actions: data.actions ?? [], state: current, interactionState: row.state as InteractionState, duplicate: true };
-      }
-    }
-    const flow = await pinnedFlow(trx, tenantId, row.flow_id, row.flow_version);
-    const now = env.now ?? new Date();
-    const result = step(flow, current, event, { ...env, now });
-    const from = row.state as InteractionState;
-    const to = stateAfterIvrStep(from, result.state, result.actions);
-    const endsNow = to !== from && isTerminalState(to) && result.state.status === "ended" && row.ended_at === null;
-    await trx
-      .updateTable("interactions")
-      .set({
-        ivr_state: JSON.stringify(result.state),
-        language: result.state.language,
-        variables: JSON.stringify(result.state.variables),
-        state: to,
-        ...(endsNow ? { ended_at: now } : {}),
-      })
-      .where("tenant_id", "=", tenantId)
-      .where("id", "=", interactionId)
-      .execute();
-    await appendEvent(trx, tenantId, interactionId, {
-      type: "ivr.step",
-      at: now,
-      idempotencyKey,
-      data: {
-        input: event,
-        actions: result.actions,
-        path: result.state.path.slice(current.path.length).map((p) => p.nodeId),
-        nodeId: result.state.nodeId,
-        ivrStatus: result.state.status,
-      },
-    });
-    if (to !== from) await appendEvent(trx, tenantId, interactionId, { type: "state.changed", at: now, data: { from, to, cause: "ivr" } });
-    return { actions: result.actions, state: result.state, interactionState: to, duplicate: false };
-  });
+export function applyStep(tenantId: string, interactionId: string, event: IvrEvent, env: StepEnv, idempotencyKey: string | null): Promise<StepOutcome> {
+  return withTenant(tenantId, (trx) => applyStepIn(trx, tenantId, interactionId, event, env, idempotencyKey));
 }
 
 /**
- * The provider reports the call over (status callback, or the simulator hanging up). Idempotent: once
- * the call has an end time a repeat changes nothing (duplicate: true). Otherwise the interaction state
- * follows stateOnProviderEnd, a still-running IVR sees the caller hang up, and "call.ended" (plus
- * "state.changed") is appended.
+ * startCall and the IVR's first step ({ type: "start" } in the call's language) in one transaction: a
+ * new call costs one round trip to the tenant's data, and never exists without its first answer. A
+ * repeat of an earlier start finds the call (duplicate) and gets the stored first answer.
+ */
+export async function startCallWithIvr(
+  input: StartCallInput,
+  idempotencyKey: string | null,
+  env: StepEnv = {},
+): Promise<{ call: Call; duplicate: boolean; outcome: StepOutcome }> {
+  const result = await withTenant(input.tenantId, async (trx) => {
+    const started = await startCallIn(trx, input);
+    const { call } = started;
+    const outcome = await applyStepIn(trx, call.tenantId, call.id, { type: "start", caller: input.from ?? null }, env, idempotencyKey);
+    return { ...started, outcome };
+  });
+  const { call } = result;
+  if (call.providerCallId !== null) rememberCallOwner(call.provider, call.providerCallId, { tenantId: call.tenantId, interactionId: call.id });
+  return result;
+}
+
+/** applyStep inside a transaction already scoped to the tenant. */
+async function applyStepIn(
+  trx: Trx,
+  tenantId: string,
+  interactionId: string,
+  event: IvrEvent,
+  env: StepEnv,
+  idempotencyKey: string | null,
+): Promise<StepOutcome> {
+  const row = await lockCall(trx, tenantId, interactionId);
+  const current = row.ivr_state as CallState | null;
+  if (!current || row.flow_id === null || row.flow_version === null) throw new CallError("noIvr");
+  const interactionState = row.state as InteractionState;
+  // A statement of its own after the lock, not a subquery of the locking one: only a snapshot taken
+  // after the lock sees the event a concurrent delivery of the same key committed while we waited.
+  const found =
+    idempotencyKey === null
+      ? undefined
+      : await trx
+          .selectFrom("interaction_events")
+          .select("data")
+          .where("tenant_id", "=", tenantId)
+          .where("interaction_id", "=", interactionId)
+          .where("idempotency_key", "=", idempotencyKey)
+          .executeTakeFirst();
+  if (found) {
+    const seen = (found.data ?? {}) as StoredStep;
+    const status = seen.ivrStatus ?? current.status;
+    const nodeId = seen.nodeId !== undefined ? seen.nodeId : current.nodeId;
+    const holdMusicUrl = status === "queued" ? holdMusicOf(await pinnedFlow(trx, tenantId, row.flow_id, row.flow_version), status, nodeId) : null;
+    return {
+      actions: seen.actions ?? [],
+      status,
+      language: isLanguage(seen.language) ? seen.language : current.language,
+      holdMusicUrl,
+      state: current,
+      interactionState,
+      duplicate: true,
+    };
+  }
+  // Only a step that runs needs the calendar, so a duplicate delivery never reads it.
+  const [flow, calendar] = await Promise.all([
+    pinnedFlow(trx, tenantId, row.flow_id, row.flow_version),
+    env.calendar ?? readBusinessCalendar(trx, tenantId),
+  ]);
+  const now = env.now ?? new Date();
+  // A start without a language keeps the one the call was created with (the tenant's default).
+  const input: IvrEvent = event.type === "start" && event.language === undefined ? { ...event, language: current.language } : event;
+  const result = step(flow, current, input, { calendar, now });
+  const from = interactionState;
+  const to = stateAfterIvrStep(from, result.state, result.actions);
+  const endsNow = to !== from && isTerminalState(to) && result.state.status === "ended" && row.ended_at === null;
+  const stored: StoredStep & { input: IvrEvent; path: string[] } = {
+    input,
+    actions: result.actions,
+    path: result.state.path.slice(current.path.length).map((p) => p.nodeId),
+    nodeId: result.state.nodeId,
+    ivrStatus: result.state.status,
+    language: result.state.language,
+  };
+  const events: NewEvent[] = [
+    { type: "ivr.step", at: now, idempotencyKey, data: stored },
+    ...(to !== from ? [{ type: "state.changed", at: now, data: { from, to, cause: "ivr" } }] : []),
+  ];
+  // The update rides along as a CTE: one round trip less on every webhook step.
+  await trx
+    .with("moved", (qb) =>
+      qb
+        .updateTable("interactions")
+        .set({
+          ivr_state: JSON.stringify(result.state),
+          language: result.state.language,
+          variables: JSON.stringify(result.state.variables),
+          state: to,
+          ...(endsNow ? { ended_at: now } : {}),
+        })
+        .where("tenant_id", "=", tenantId)
+        .where("id", "=", interactionId)
+        .returning("id"),
+    )
+    .insertInto("interaction_events")
+    .values(eventRows(tenantId, interactionId, events))
+    .execute();
+  return {
+    actions: result.actions,
+    status: result.state.status,
+    language: result.state.language,
+    holdMusicUrl: holdMusicOf(flow, result.state.status, result.state.nodeId),
+    state: result.state,
+    interactionState: to,
+    duplicate: false,
+  };
+}
+
+/**
+ * The provider reports the call over (status callback, or the simulator hanging up), once per call:
+ * "call.ended" carries its status and its duration, which billing counts. A call the IVR already ended
+ * (hang-up node, callback accepted) keeps its state and end time and still gets that record. Otherwise
+ * the interaction state follows stateOnProviderEnd, a still-running IVR sees the caller hang up, and
+ * "state.changed" follows when the state moved. A repeat, once the provider's end is recorded, changes
+ * nothing (duplicate: true).
  */
 export function endCall(
   tenantId: string,
@@ -401,13 +542,29 @@ export function endCall(
   return withTenant(tenantId, async (trx) => {
     const row = await lockCall(trx, tenantId, interactionId);
     const from = row.state as InteractionState;
-    if (row.ended_at !== null) return { state: from, duplicate: true };
     const at = opts.at ?? new Date();
+    const ended = (state: InteractionState): NewEvent => ({
+      type: "call.ended",
+      at,
+      data: { providerStatus: status, durationSeconds: opts.durationSeconds ?? null, state },
+    });
+    if (row.ended_at !== null) {
+      const reported = await trx
+        .selectFrom("interaction_events")
+        .select("seq")
+        .where("tenant_id", "=", tenantId)
+        .where("interaction_id", "=", interactionId)
+        .where("type", "=", "call.ended")
+        .executeTakeFirst();
+      if (reported) return { state: from, duplicate: true };
+      await appendEvents(trx, tenantId, interactionId, [ended(from)]);
+      return { state: from, duplicate: false };
+    }
     const to = stateOnProviderEnd(from, status);
     let ivr = row.ivr_state as CallState | null;
     if (ivr && row.flow_id !== null && row.flow_version !== null && ivr.status !== "ended") {
       const flow = await pinnedFlow(trx, tenantId, row.flow_id, row.flow_version);
-      ivr = step(flow, ivr, { type: "callerHangup" }, { calendar: { timeZone: "Asia/Tehran", hours: [], holidays: [] }, now: at }).state;
+      ivr = step(flow, ivr, { type: "callerHangup" }, { calendar: { timeZone: "Asia/Tehran", hours: [], specialHours: [], holidays: [] }, now: at }).state;
     }
     await trx
       .updateTable("interactions")
@@ -415,12 +572,10 @@ export function endCall(
       .where("tenant_id", "=", tenantId)
       .where("id", "=", interactionId)
       .execute();
-    await appendEvent(trx, tenantId, interactionId, {
-      type: "call.ended",
-      at,
-      data: { providerStatus: status, durationSeconds: opts.durationSeconds ?? null, state: to },
-    });
-    if (to !== from) await appendEvent(trx, tenantId, interactionId, { type: "state.changed", at, data: { from, to, cause: "provider" } });
+    await appendEvents(trx, tenantId, interactionId, [
+      ended(to),
+      ...(to !== from ? [{ type: "state.changed", at, data: { from, to, cause: "provider" } }] : []),
+    ]);
     return { state: to, duplicate: false };
   });
 }

@@ -1,13 +1,21 @@
 import { z } from "zod";
-import { type Language } from "../i18n/config";
+import { isLanguage, type Language } from "../i18n/config";
 import { i18nServer } from "../i18n/i18n.server";
-import { applyStep, CallError, endCall, findCallByProviderId, getCall, resolveNumber, startCall, type Call } from "../interactions/calls.server";
+import {
+  applyStep,
+  CallError,
+  endCall,
+  findCallByProviderId,
+  findCallOwner,
+  getCall,
+  resolveNumber,
+  startCallWithIvr,
+  type StepOutcome,
+} from "../interactions/calls.server";
 import { isProviderEndStatus } from "../interactions/states";
-import { getFlowVersion } from "../ivr/flows.server";
 import { type CallStatus, type IvrAction, type IvrEvent } from "../ivr/interpreter";
 import { loadEnv, telephonyPublicBaseUrl } from "../platform/env.server";
 import { logger } from "../platform/logger.server";
-import { tenantBusinessCalendar } from "../tenancy/calendar.server";
 import { type IvrSideEffect, type RenderContext } from "./adapter";
 import { publicRequestUrl, signatureParamsFromForm, TWILIO_SIGNATURE_HEADER, verifyTwilioSignature } from "./twilio-signature";
 import { renderTwiml, TWIML_CONTENT_TYPE, voiceFor, type TwimlVerb } from "./twiml";
@@ -24,7 +32,11 @@ import { actionsToTwiml, type TwimlContext, type TwimlStep } from "./twiml-actio
  *   so a repeated delivery answers the stored actions again and writes nothing.
  * - wait: the queue's wait URL, fetched again whenever its document runs out; each fetch is a queue tick
  *   (QueueTime makes the delivery distinct).
- * - status: the call's status callback; a final status ends the interaction (idempotent).
+ * - status: the call's status callback; a final status records the provider's end and duration once,
+ *   and ends the interaction if the IVR has not.
+ *
+ * Callbacks after the first find their call by CallSid, whatever has become of the dialled number or its
+ * tenant since, and each one's database work is one tenant transaction (the calendar read included).
  *
  * Every request must carry a valid X-Twilio-Signature for TWILIO_AUTH_TOKEN over the public URL
  * (PUBLIC_BASE_URL + path + query) and the form; otherwise 403 and nothing is read or written. Without
@@ -208,60 +220,53 @@ async function render(actions: readonly IvrAction[], input: RenderInput) {
   return actionsToTwiml(actions, ctx);
 }
 
-/** Language and variables are stored with the step; callback tasks stay in the step event for routing. */
-function logSideEffects(call: Call, sideEffects: readonly IvrSideEffect[]) {
-  for (const effect of sideEffects) {
-    if (effect.type !== "createCallbackTask") continue;
-    logger.info({ tenantId: call.tenantId, callSid: call.providerCallId, interactionId: call.id, reason: effect.reason, nodeId: effect.nodeId }, "voice: callback task requested");
-  }
+/** The call a webhook is about: its owner, found by CallSid, and the CallSid for the logs. */
+interface CallRef {
+  tenantId: string;
+  interactionId: string;
+  callSid: string;
 }
 
-/** What a stored step was answered with, for re-sending it: its actions and the IVR status after it. */
-async function storedStep(call: Call, key: string): Promise<{ actions: IvrAction[]; status: CallStatus | null } | null> {
-  const full = await getCall(call.tenantId, call.id);
-  const event = full?.events.find((e) => e.idempotencyKey === key);
-  if (!event) return null;
-  const data = event.data as { actions?: IvrAction[]; ivrStatus?: CallStatus };
-  return { actions: data.actions ?? [], status: data.ivrStatus ?? null };
+const logFields = (ref: CallRef) => ({ tenantId: ref.tenantId, callSid: ref.callSid, interactionId: ref.interactionId });
+
+/** Language and variables are stored with the step; callback tasks stay in the step event for routing. */
+function logSideEffects(ref: CallRef, sideEffects: readonly IvrSideEffect[]) {
+  for (const effect of sideEffects) {
+    if (effect.type !== "createCallbackTask") continue;
+    logger.info({ ...logFields(ref), reason: effect.reason, nodeId: effect.nodeId }, "voice: callback task requested");
+  }
 }
 
 /**
- * Applies one IVR input under its idempotency key and renders the answer. A duplicate answers the
- * stored actions with the IVR status stored with them, so the document is the same byte for byte.
+ * Renders a step's answer. A duplicate's outcome carries the IVR status, language and hold music
+ * stored with the first delivery, so its document is the same byte for byte. Hold music belongs only
+ * in a queue's wait document.
  */
-async function stepAndRender(
-  call: Call,
-  event: IvrEvent,
+async function renderStep(
+  ref: CallRef,
+  outcome: StepOutcome,
   key: string,
   urls: Omit<RenderInput, "callStatus" | "language">,
-  holdMusic?: (status: CallStatus) => Promise<string | null>,
-): Promise<{ verbs: TwimlVerb[]; duplicate: boolean }> {
-  const calendar = await tenantBusinessCalendar(call.tenantId);
-  const outcome = await applyStep(call.tenantId, call.id, event, { calendar }, key);
-  let status = outcome.state.status;
-  if (outcome.duplicate) status = (await storedStep(call, key))?.status ?? status;
-  const holdMusicUrl = holdMusic ? await holdMusic(status) : null;
-  const answer = await render(outcome.actions, { ...urls, callStatus: status, language: outcome.state.language, holdMusicUrl });
-  if (!outcome.duplicate) logSideEffects(call, answer.sideEffects);
+  opts: { holdMusic?: boolean } = {},
+): Promise<TwimlVerb[]> {
+  const holdMusicUrl = opts.holdMusic ? outcome.holdMusicUrl : null;
+  const answer = await render(outcome.actions, { ...urls, callStatus: outcome.status, language: outcome.language, holdMusicUrl });
+  if (!outcome.duplicate) logSideEffects(ref, answer.sideEffects);
   logger.info(
-    { tenantId: call.tenantId, callSid: call.providerCallId, interactionId: call.id, key, duplicate: outcome.duplicate, ivrStatus: status, state: outcome.interactionState },
+    { ...logFields(ref), key, duplicate: outcome.duplicate, ivrStatus: outcome.status, state: outcome.interactionState },
     "voice webhook: step",
   );
-  return { verbs: answer.verbs, duplicate: outcome.duplicate };
+  return answer.verbs;
 }
 
-/** The call a callback belongs to: the tenant owns the number called (or, for outbound calls, the caller id). */
-async function findCall(callSidValue: string, numbers: (string | undefined)[]): Promise<Call | null> {
-  const seen = new Set<string>();
-  for (const number of numbers) {
-    if (!number) continue;
-    const resolved = await resolveNumber(number);
-    if (!resolved || seen.has(resolved.tenantId)) continue;
-    seen.add(resolved.tenantId);
-    const call = await findCallByProviderId(resolved.tenantId, PROVIDER, callSidValue);
-    if (call) return call;
-  }
-  return null;
+/**
+ * The call a callback belongs to, by CallSid alone: the provider gives that id only to us, and the
+ * signature is checked. Not through the dialled number, whose tenant may have been suspended since the
+ * call began; a call under way still steps and ends.
+ */
+async function findCallRef(callSid: string): Promise<CallRef | null> {
+  const owner = await findCallOwner(PROVIDER, callSid);
+  return owner ? { ...owner, callSid } : null;
 }
 
 /** A caller's webhook must still answer something they can hear when our side fails. */
@@ -285,23 +290,38 @@ export async function handleVoiceIncoming(request: Request): Promise<Response> {
     const parsed = parse(incomingForm, gate.form);
     if (!parsed.ok) return parsed.response;
     const { CallSid, To, From, Direction } = parsed.data;
+    const key = `${CallSid}:incoming:${INCOMING_SEQ}`;
+    const urls = { base: gate.base, callSid: CallSid, childSeq: nextSeq(INCOMING_SEQ) };
+    const caller = From || null;
     const resolved = await resolveNumber(To);
     if (!resolved) {
+      // A retried first request of a call taken before its tenant was suspended is still that call's.
+      const ref = await findCallRef(CallSid);
+      if (ref) {
+        const outcome = await applyStep(ref.tenantId, ref.interactionId, { type: "start", caller }, {}, key);
+        return twimlResponse(await renderStep(ref, outcome, key, urls));
+      }
       logger.info({ callSid: CallSid, to: To }, "voice webhook: unknown or suspended number");
       return politeGoodbye("unavailable");
     }
     const { tenantId } = resolved;
-    let call: Call;
+    let ref: CallRef;
+    let outcome: StepOutcome;
     try {
-      ({ call } = await startCall({
-        tenantId,
-        provider: PROVIDER,
-        providerCallId: CallSid,
-        from: From || null,
-        to: To,
-        numberId: resolved.numberId,
-        direction: Direction?.startsWith("outbound") ? "outbound" : "inbound",
-      }));
+      const started = await startCallWithIvr(
+        {
+          tenantId,
+          provider: PROVIDER,
+          providerCallId: CallSid,
+          from: caller,
+          to: To,
+          numberId: resolved.numberId,
+          direction: Direction?.startsWith("outbound") ? "outbound" : "inbound",
+        },
+        key,
+      );
+      ref = { tenantId, interactionId: started.call.id, callSid: CallSid };
+      outcome = started.outcome;
     } catch (err) {
       if (!(err instanceof CallError)) throw err;
       // Two deliveries of the same new call racing: the loser's insert finds the winner's row.
@@ -310,15 +330,10 @@ export async function handleVoiceIncoming(request: Request): Promise<Response> {
         logger.info({ tenantId, callSid: CallSid, reason: err.key }, "voice webhook: number has no published flow");
         return politeGoodbye("unavailable");
       }
-      call = existing;
+      ref = { tenantId, interactionId: existing.id, callSid: CallSid };
+      outcome = await applyStep(tenantId, existing.id, { type: "start", caller }, {}, key);
     }
-    const key = `${CallSid}:incoming:${INCOMING_SEQ}`;
-    const { verbs } = await stepAndRender(call, { type: "start", caller: From || null, language: call.language }, key, {
-      base: gate.base,
-      callSid: CallSid,
-      childSeq: nextSeq(INCOMING_SEQ),
-    });
-    return twimlResponse(verbs);
+    return twimlResponse(await renderStep(ref, outcome, key, urls));
   });
 }
 
@@ -333,13 +348,13 @@ export async function handleVoiceStep(request: Request): Promise<Response> {
     if (!form.ok) return form.response;
     const { CallSid, kind, seq: stepSeq } = query.data;
     if (form.data.CallSid !== CallSid) return badRequest("CallSid");
-    const call = await findCall(CallSid, [form.data.To, form.data.From]);
-    if (!call) {
+    const ref = await findCallRef(CallSid);
+    if (!ref) {
       logger.warn({ callSid: CallSid, kind, seq: stepSeq }, "voice webhook: step for an unknown call");
       return politeGoodbye("error");
     }
-    const childSeq = nextSeq(stepSeq);
-    if (kind === "enqueue") return enqueueResult(call, form.data.QueueResult ?? "", { base: gate.base, callSid: CallSid, childSeq });
+    const urls = { base: gate.base, callSid: CallSid, childSeq: nextSeq(stepSeq) };
+    if (kind === "enqueue") return enqueueResult(ref, form.data.QueueResult ?? "", urls);
 
     let event: IvrEvent;
     if (kind === "gather") {
@@ -351,8 +366,9 @@ export async function handleVoiceStep(request: Request): Promise<Response> {
     } else {
       event = { type: "timeout" };
     }
-    const { verbs } = await stepAndRender(call, event, `${CallSid}:${kind}:${stepSeq}`, { base: gate.base, callSid: CallSid, childSeq });
-    return twimlResponse(verbs);
+    const key = `${CallSid}:${kind}:${stepSeq}`;
+    const outcome = await applyStep(ref.tenantId, ref.interactionId, event, {}, key);
+    return twimlResponse(await renderStep(ref, outcome, key, urls));
   });
 }
 
@@ -362,15 +378,15 @@ export async function handleVoiceStep(request: Request): Promise<Response> {
  * so a repeat answers the same. A caller who hung up or was bridged needs nothing; a queue that refused
  * the caller gets the polite goodbye.
  */
-async function enqueueResult(call: Call, queueResult: string, input: Omit<RenderInput, "callStatus" | "language">): Promise<Response> {
-  const log = { tenantId: call.tenantId, callSid: call.providerCallId, interactionId: call.id, queueResult };
+async function enqueueResult(ref: CallRef, queueResult: string, input: Omit<RenderInput, "callStatus" | "language">): Promise<Response> {
+  const log = { ...logFields(ref), queueResult };
   if (queueResult === "leave") {
-    const left = await lastLeaveStep(call);
+    const left = await lastLeaveStep(ref);
     if (!left) {
       logger.warn(log, "voice webhook: queue left without a leave step");
       return politeGoodbye("error");
     }
-    const answer = await render(left.actions, { ...input, callStatus: left.status ?? call.ivr?.status ?? "ended", language: call.language });
+    const answer = await render(left.actions, { ...input, callStatus: left.status, language: left.language });
     logger.info({ ...log, key: left.key }, "voice webhook: after leaving the queue");
     return twimlResponse(answer.afterLeave);
   }
@@ -379,14 +395,20 @@ async function enqueueResult(call: Call, queueResult: string, input: Omit<Render
   return politeGoodbye("error");
 }
 
-async function lastLeaveStep(call: Call): Promise<{ actions: IvrAction[]; status: CallStatus | null; key: string | null } | null> {
-  const full = await getCall(call.tenantId, call.id);
+async function lastLeaveStep(ref: CallRef): Promise<{ actions: IvrAction[]; status: CallStatus; language: Language; key: string | null } | null> {
+  const full = await getCall(ref.tenantId, ref.interactionId);
   if (!full) return null;
   for (let i = full.events.length - 1; i >= 0; i--) {
     const e = full.events[i]!;
     if (e.type !== "ivr.step") continue;
-    const data = e.data as { actions?: IvrAction[]; ivrStatus?: CallStatus };
-    if (data.actions?.some((a) => a.type === "leaveQueue")) return { actions: data.actions, status: data.ivrStatus ?? null, key: e.idempotencyKey };
+    const data = e.data as { actions?: IvrAction[]; ivrStatus?: CallStatus; language?: string };
+    if (!data.actions?.some((a) => a.type === "leaveQueue")) continue;
+    return {
+      actions: data.actions,
+      status: data.ivrStatus ?? full.ivr?.status ?? "ended",
+      language: isLanguage(data.language) ? data.language : full.language,
+      key: e.idempotencyKey,
+    };
   }
   return null;
 }
@@ -402,8 +424,8 @@ export async function handleVoiceWait(request: Request): Promise<Response> {
     if (!form.ok) return form.response;
     const { CallSid } = query.data;
     if (form.data.CallSid !== CallSid) return badRequest("CallSid");
-    const call = await findCall(CallSid, [form.data.To, form.data.From]);
-    if (!call) {
+    const ref = await findCallRef(CallSid);
+    if (!ref) {
       logger.warn({ callSid: CallSid }, "voice webhook: wait for an unknown call");
       return politeGoodbye("error");
     }
@@ -414,27 +436,17 @@ export async function handleVoiceWait(request: Request): Promise<Response> {
       estimatedWaitSeconds: form.data.AvgQueueTime ?? null,
       position: form.data.QueuePosition ?? null,
     };
-    const { verbs } = await stepAndRender(
-      call,
-      event,
-      `${CallSid}:wait:${tickSeq}`,
-      { base: gate.base, callSid: CallSid, childSeq: nextSeq(tickSeq) },
-      (status) => (status === "queued" ? queueMusicUrl(call) : Promise.resolve(null)),
-    );
+    const key = `${CallSid}:wait:${tickSeq}`;
+    const outcome = await applyStep(ref.tenantId, ref.interactionId, event, {}, key);
+    const verbs = await renderStep(ref, outcome, key, { base: gate.base, callSid: CallSid, childSeq: nextSeq(tickSeq) }, { holdMusic: true });
     return twimlResponse(verbs);
   });
 }
 
-/** The hold music of the queue node the call waits in, from its pinned flow version. */
-async function queueMusicUrl(call: Call): Promise<string | null> {
-  const nodeId = call.ivr?.nodeId;
-  if (!nodeId || !call.flowId || call.flowVersion === null) return null;
-  const version = await getFlowVersion(call.tenantId, call.flowId, call.flowVersion);
-  const node = version?.definition.nodes.find((n) => n.id === nodeId);
-  return node?.type === "queue" ? (node.musicUrl ?? null) : null;
-}
-
-/** POST /webhooks/voice/status: a final CallStatus ends the interaction; anything else is acknowledged. */
+/**
+ * POST /webhooks/voice/status: a final CallStatus records the provider's end of the call (with its
+ * duration), also when the IVR already ended it; anything else is acknowledged.
+ */
 export async function handleVoiceStatus(request: Request): Promise<Response> {
   const gate = await verify(request);
   if (gate instanceof Response) return gate;
@@ -444,14 +456,14 @@ export async function handleVoiceStatus(request: Request): Promise<Response> {
   try {
     // Recording status callbacks and progress events (ringing, in-progress) change nothing here.
     if (!isProviderEndStatus(CallStatus)) return twimlResponse([]);
-    const call = await findCall(CallSid, [form.data.To, form.data.From]);
-    if (!call) {
+    const ref = await findCallRef(CallSid);
+    if (!ref) {
       logger.info({ callSid: CallSid, status: CallStatus }, "voice webhook: status for an unknown call");
       return twimlResponse([]);
     }
-    const ended = await endCall(call.tenantId, call.id, CallStatus, { durationSeconds: CallDuration ?? null });
+    const ended = await endCall(ref.tenantId, ref.interactionId, CallStatus, { durationSeconds: CallDuration ?? null });
     logger.info(
-      { tenantId: call.tenantId, callSid: CallSid, interactionId: call.id, status: CallStatus, state: ended.state, duplicate: ended.duplicate },
+      { ...logFields(ref), status: CallStatus, durationSeconds: CallDuration ?? null, state: ended.state, duplicate: ended.duplicate },
       "voice webhook: status",
     );
     return twimlResponse([]);
