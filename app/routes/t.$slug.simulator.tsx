@@ -1,4 +1,4 @@
-import { getFormProps, getSelectProps, useForm, type SubmissionResult } from "@conform-to/react";
+import { getFormProps, getInputProps, getSelectProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
@@ -99,7 +99,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   try {
     if (input.intent === "call") {
       const actor = { userId: auth.user.id, label: auth.user.email, ip: clientIp(request) };
-      const { call } = await startSimulatedCall(tenant.id, input.numberId, input.language, actor, input.attempt);
+      const { call } = await startSimulatedCall(tenant.id, input.numberId, input.language, actor, input.attempt, input.from);
       return redirect(`${page}?call=${call.id}`);
     }
     // Another tenant's call, a webhook call or a malformed id: 404, never the call.
@@ -197,7 +197,7 @@ function StartCallForm({ lastResult }: { lastResult: SubmissionResult<string[]> 
   const [form, fields] = useForm({
     id: "sim-call",
     lastResult,
-    defaultValue: { numberId: numbers[0]?.id ?? "", language: current?.language ?? languages[0] },
+    defaultValue: { numberId: numbers[0]?.id ?? "", language: current?.language ?? languages[0], from: "" },
   });
   if (numbers.length === 0) {
     return (
@@ -209,6 +209,7 @@ function StartCallForm({ lastResult }: { lastResult: SubmissionResult<string[]> 
   }
   const { key: _n, ...numberProps } = getSelectProps(fields.numberId);
   const { key: _l, ...languageProps } = getSelectProps(fields.language);
+  const { key: _f, ...fromProps } = getInputProps(fields.from, { type: "tel" });
   return (
     <section className="card">
       <Form method="post" className="form" {...getFormProps(form)}>
@@ -234,6 +235,9 @@ function StartCallForm({ lastResult }: { lastResult: SubmissionResult<string[]> 
                 </option>
               ))}
             </select>
+          </Field>
+          <Field label={t("simulator.from")} hint={t("simulator.fromHint")} htmlFor={fields.from.id} errors={fields.from.errors} errorId={fields.from.errorId}>
+            <input {...fromProps} dir="ltr" placeholder="+989121234567" autoComplete="off" />
           </Field>
           <div className="sim-start__submit">
             <button type="submit" className="button" disabled={busy}>

@@ -1,5 +1,8 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { customerForNumber } from "~/modules/customers/customers.server";
+import { operatorFlow, OPERATOR_QUEUE_IDS } from "~/modules/ivr/examples";
+import { assignFlowToNumber, createFlow, publish, saveDraft } from "~/modules/ivr/flows.server";
+import { hangUp, pressDigits, startSimulatedCall } from "~/modules/telephony/simulator.server";
 import { enqueue } from "~/modules/routing/acd.server";
 import { withTenant } from "~/modules/tenancy/scope.server";
 import { action, loader } from "~/routes/agent._index";
@@ -93,5 +96,47 @@ describe("the agent desktop", () => {
     const client = await makeUser({ memberOf: [{ tenantId: t.id, role: "client_admin" }] });
     expect(await thrownStatus(load(await signIn(client.id)))).toBe(403);
     expect(await thrownStatus(act(await signIn(client.id), { intent: "available" }))).toBe(403);
+  });
+
+  it("gets a simulated call through the IVR: the agent sees the menu path, the language and the caller's history", async () => {
+    const t = await makeTenant({ name: "Hamrah" });
+    const queues = [];
+    for (const key of OPERATOR_QUEUE_IDS) queues.push(await makeQueue(t.id, { key }));
+    await owner
+      .insertInto("tenant_business_hours")
+      .values([0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ tenant_id: t.id, weekday, opens_at: "00:00", closes_at: "24:00" })))
+      .execute();
+    const admin = await makeUser({ memberOf: [{ tenantId: t.id, role: "client_admin" }] });
+    const actor = { userId: admin.id, label: admin.name };
+    const flow = await createFlow(t.id, "Operator", actor);
+    await saveDraft(t.id, flow.id, operatorFlow, { tenantLanguages: ["fa", "en"], queueIds: [...OPERATOR_QUEUE_IDS] }, actor);
+    await publish(t.id, flow.id, actor);
+    const number = await owner.insertInto("tenant_phone_numbers").values({ tenant_id: t.id, e164: `+98219${Date.now() % 10_000_000}` }).returning("id").executeTakeFirstOrThrow();
+    await assignFlowToNumber(t.id, number.id, flow.id, actor);
+    const support = queues.find((q) => q.key === "support")!;
+    const agent = await makeAgent([support]);
+    const cookie = await signIn(agent.id);
+
+    const first = await startSimulatedCall(t.id, number.id, "fa", actor, crypto.randomUUID(), "+989351112233");
+    await pressDigits(t.id, first.call.id, "2", 1); // English
+    await pressDigits(t.id, first.call.id, "2", 2); // technical support -> the support queue
+    const ringing = await load(cookie);
+    expect(ringing.agent.state).toBe("offered");
+    expect(ringing.contact).toMatchObject({ queue: { key: "support" }, language: "en", from: "+989351112233" });
+    expect(ringing.contact?.ivrPath).toEqual(["hours", "welcome", "lang", "main", "support-q"]);
+    await act(cookie, { intent: "accept", contactId: ringing.contact!.contactId });
+    // The caller hangs up: the agent goes to wrap-up with the contact still on the desktop.
+    await hangUp(t.id, first.call.id, 3);
+    expect((await load(cookie)).agent.state).toBe("wrap_up");
+    const solved = await owner.insertInto("dispositions").values({ tenant_id: t.id, code: "solved", name: "Solved", resolved: true }).returning("id").executeTakeFirstOrThrow();
+    expect((await act(cookie, { intent: "wrapup", dispositionId: solved.id, notes: "Reset APN" })).notice).toBe("wrapped");
+
+    // The same caller again: the agent sees the first contact in the customer's history, a repeat.
+    const second = await startSimulatedCall(t.id, number.id, "fa", actor, crypto.randomUUID(), "+989351112233");
+    await pressDigits(t.id, second.call.id, "1", 1);
+    await pressDigits(t.id, second.call.id, "2", 2);
+    const again = await load(cookie);
+    expect(again.contact?.customer?.repeatContact).toBe(true);
+    expect(again.contact?.customer?.contacts.map((c) => c.wrapupNotes)).toEqual(["Reset APN"]);
   });
 });

@@ -41,6 +41,11 @@ const randomNumber = () => `+98217${String(Math.floor(Math.random() * 1e7)).padS
 
 beforeAll(async () => {
   tenant = await makeTenant();
+  // The operator flow's queues, so its calls really wait in the ACD.
+  await ownerConn()
+    .insertInto("queues")
+    .values(OPERATOR_QUEUE_IDS.map((key) => ({ tenant_id: tenant.id, key, name: key })))
+    .execute();
   const user = await makeUser({ memberOf: [{ tenantId: tenant.id, role: "client_admin" }] });
   actor = { userId: user.id, label: user.name };
   flowId = (await createFlow(tenant.id, "Operator", actor)).id;
@@ -115,10 +120,10 @@ describe("calls", () => {
     const stored = (await getCall(tenant.id, call.id))!;
     expect(stored.state).toBe("queued");
     expect(stored.ivrPath).toEqual(["hours", "welcome", "lang", "main", "support-q"]);
-    expect(stored.events.map((e) => e.type)).toEqual(["call.started", "ivr.step", "ivr.step", "ivr.step", "state.changed"]);
+    expect(stored.events.map((e) => e.type)).toEqual(["call.started", "ivr.step", "ivr.step", "ivr.step", "state.changed", "routing.queued"]);
     expect(stored.events[1]!.data).toMatchObject({ path: ["hours", "welcome", "lang"], input: { type: "start" } });
     expect(stored.events[4]!.data).toEqual({ from: "ivr", to: "queued", cause: "ivr" });
-    expect(stored.events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(stored.events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
 
     // The caller hangs up while waiting: abandoned, ended; the provider's status callback then changes nothing.
     const hung = await applyStep(tenant.id, call.id, { type: "callerHangup" }, env, "s4");

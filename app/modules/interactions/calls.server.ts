@@ -1,11 +1,13 @@
-import { sql } from "kysely";
 import { isLanguage, type Language } from "../i18n/config";
 import type { BusinessCalendar } from "../ivr/calendar";
 import { initialCallState, step, type CallState, type CallStatus, type IvrAction, type IvrEvent } from "../ivr/interpreter";
 import { flowSchema, type Flow } from "../ivr/model";
 import type { Trx } from "../platform/db.server";
+import { customerForNumber } from "../customers/customers.server";
+import { applyIvrActions, callEnded } from "../routing/ivr-bridge.server";
 import { readBusinessCalendar } from "../tenancy/calendar.server";
 import { withBureauScope, withTenant } from "../tenancy/scope.server";
+import { appendEvents, eventRows, type NewEvent } from "./events.server";
 import { isTerminalState, stateAfterIvrStep, stateOnProviderEnd, type InteractionState, type ProviderEndStatus } from "./states";
 
 /**
@@ -196,30 +198,6 @@ function toCall(r: CallRow): Call {
   };
 }
 
-type NewEvent = { type: string; data: Record<string, unknown>; idempotencyKey?: string | null; at?: Date };
-
-/**
- * Rows for events appended in order after the call's last one, for one insert. Callers hold the
- * interaction's row lock (or have just created the row), so nothing else numbers this call's events
- * meanwhile; every row's subquery sees the events as they were before the statement, hence the offset.
- */
-function eventRows(tenantId: string, interactionId: string, events: readonly NewEvent[]) {
-  const last = sql<number>`(select coalesce(max(seq), 0) from interaction_events where tenant_id = ${tenantId} and interaction_id = ${interactionId})`;
-  return events.map((event, i) => ({
-    tenant_id: tenantId,
-    interaction_id: interactionId,
-    seq: sql<number>`${last} + ${sql.lit(i + 1)}`,
-    type: event.type,
-    data: JSON.stringify(event.data),
-    idempotency_key: event.idempotencyKey ?? null,
-    at: event.at ?? sql<Date>`now()`,
-  }));
-}
-
-async function appendEvents(trx: Trx, tenantId: string, interactionId: string, events: readonly NewEvent[]): Promise<void> {
-  await trx.insertInto("interaction_events").values(eventRows(tenantId, interactionId, events)).execute();
-}
-
 async function lockCall(trx: Trx, tenantId: string, interactionId: string): Promise<CallRow> {
   const row = await trx
     .selectFrom("interactions")
@@ -324,6 +302,8 @@ async function startCallIn(trx: Trx, input: StartCallInput): Promise<{ call: Cal
     language = tenant && isLanguage(tenant.default_locale) ? tenant.default_locale : "fa";
   }
   const ivr: CallState = { ...initialCallState(`${flowId}@${published.version}`), language, caller: input.from ?? null };
+  // The caller's number is the tenant's customer (created on first contact) for the 360 view.
+  const customerId = await customerForNumber(trx, tenantId, (input.direction ?? "inbound") === "inbound" ? (input.from ?? null) : (input.to ?? null));
   const row = await trx
     .insertInto("interactions")
     .values({
@@ -336,6 +316,7 @@ async function startCallIn(trx: Trx, input: StartCallInput): Promise<{ call: Cal
       from_number: input.from ?? null,
       to_number: input.to ?? null,
       phone_number_id: input.numberId ?? null,
+      customer_id: customerId,
       flow_id: flowId,
       flow_version: published.version,
       language,
@@ -406,8 +387,23 @@ function holdMusicOf(flow: Flow, status: CallStatus, nodeId: string | null): str
  * when the state moved). Give each distinct webhook delivery a key (e.g. `${CallSid}:${step}`); null
  * disables the check.
  */
-export function applyStep(tenantId: string, interactionId: string, event: IvrEvent, env: StepEnv, idempotencyKey: string | null): Promise<StepOutcome> {
-  return withTenant(tenantId, (trx) => applyStepIn(trx, tenantId, interactionId, event, env, idempotencyKey));
+export async function applyStep(tenantId: string, interactionId: string, event: IvrEvent, env: StepEnv, idempotencyKey: string | null): Promise<StepOutcome> {
+  const outcome = await withTenant(tenantId, (trx) => applyStepIn(trx, tenantId, interactionId, event, env, idempotencyKey));
+  if (!outcome.duplicate) await handToRouting(tenantId, interactionId, outcome);
+  return outcome;
+}
+
+/**
+ * After a step committed, the ACD takes the call's queue, leave-queue and callback actions (every
+ * adapter gets this through applyStep). A duplicate delivery hands nothing over again.
+ */
+async function handToRouting(tenantId: string, interactionId: string, outcome: Pick<StepOutcome, "actions" | "status">) {
+  const { actions } = outcome;
+  if (actions.some((a) => a.type === "enqueue" || a.type === "leaveQueue" || a.type === "createCallbackTask")) {
+    await applyIvrActions(tenantId, interactionId, actions);
+  }
+  // The call left the IVR for good (the caller hung up in the queue, a transfer out): nothing stays routed.
+  if (outcome.status === "ended" || outcome.status === "transferred") await callEnded(tenantId, interactionId);
 }
 
 /**
@@ -428,6 +424,7 @@ export async function startCallWithIvr(
   });
   const { call } = result;
   if (call.providerCallId !== null) rememberCallOwner(call.provider, call.providerCallId, { tenantId: call.tenantId, interactionId: call.id });
+  if (!result.outcome.duplicate) await handToRouting(call.tenantId, call.id, result.outcome);
   return result;
 }
 
@@ -533,7 +530,19 @@ async function applyStepIn(
  * "state.changed" follows when the state moved. A repeat, once the provider's end is recorded, changes
  * nothing (duplicate: true).
  */
-export function endCall(
+export async function endCall(
+  tenantId: string,
+  interactionId: string,
+  status: ProviderEndStatus,
+  opts: { at?: Date; durationSeconds?: number | null } = {},
+): Promise<{ state: InteractionState; duplicate: boolean }> {
+  const result = await endCallTx(tenantId, interactionId, status, opts);
+  // Whatever the ACD held for the call (a waiting contact, a ringing offer, a connected agent) ends too.
+  if (!result.duplicate) await callEnded(tenantId, interactionId);
+  return result;
+}
+
+function endCallTx(
   tenantId: string,
   interactionId: string,
   status: ProviderEndStatus,

@@ -26,6 +26,14 @@ export const simulatorCallSchema = z.object({
   numberId: z.string({ required_error: "voice:errors.chooseNumber" }).trim().min(1, "voice:errors.chooseNumber").max(64, "voice:errors.numberNotFound"),
   language: z.enum(LANGUAGES, { errorMap: () => ({ message: msg.required }) }),
   attempt: z.string().regex(/^[A-Za-z0-9-]{8,64}$/, msg.invalid),
+  // The caller id the simulated call presents (the customer the agent sees); empty: withheld.
+  from: z.preprocess(
+    (v) => (typeof v === "string" ? normalizeDigits(v).replace(/[\s()-]/g, "") : v),
+    z
+      .union([z.literal(""), z.string().regex(/^\+?[0-9]{4,16}$/, "voice:errors.invalidCaller")])
+      .optional()
+      .transform((v) => (v ? v : null)),
+  ),
 });
 
 export const simulatorDigitsSchema = z.object({

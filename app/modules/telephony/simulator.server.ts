@@ -145,6 +145,7 @@ export async function startSimulatedCall(
   language: Language,
   actor: AuditActor,
   attempt: string = randomUUID(),
+  from: string | null = null,
 ): Promise<SimulatorStep> {
   const number = (await listTenantNumbers(tenantId)).find((n) => n.id === numberId);
   if (!number) throw new SimulatorError("numberNotFound");
@@ -155,6 +156,7 @@ export async function startSimulatedCall(
       tenantId,
       provider: "simulator",
       providerCallId: `sim-${attempt}`,
+      from,
       to: number.e164,
       numberId: number.id,
       language,
@@ -177,7 +179,7 @@ export async function startSimulatedCall(
     }),
   );
   const [calendar, t] = await Promise.all([tenantBusinessCalendar(tenantId), simulatorT()]);
-  const outcome = await applyStep(tenantId, call.id, { type: "start", caller: null, language }, { calendar }, stepKey(call.id, "start"));
+  const outcome = await applyStep(tenantId, call.id, { type: "start", caller: from, language }, { calendar }, stepKey(call.id, "start"));
   return {
     call: await simulatorCall(tenantId, call.id),
     lines: simulatorView(outcome.actions, { callLanguage: language, t }),
