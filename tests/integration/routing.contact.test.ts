@@ -128,14 +128,14 @@ describe("the routing timer", () => {
     const call = await makeCall(t.id);
     const { contactId } = await enqueue({ tenantId: t.id, interactionId: call.id, queueKey: "general" });
     await owner.updateTable("routing_contacts").set({ enqueued_at: sql`now() - interval '61 seconds'` }).where("id", "=", contactId).execute();
-    expect(await overflowDue()).toBe(1);
+    expect(await overflowDue(100, { tenantIds: [t.id] })).toBe(1);
     expect((await contactRow(contactId)).status).toBe("overflowed");
     const task = await owner.selectFrom("callback_tasks").selectAll().where("interaction_id", "=", call.id).executeTakeFirstOrThrow();
     expect(task).toMatchObject({ reason: "overflow", number: "+989121234567", status: "open", queue_id: q.id });
-    expect(await overflowDue()).toBe(0);
+    expect(await overflowDue(100, { tenantIds: [t.id] })).toBe(0);
 
     const agent = await makeAgent([q]);
-    expect(await queueDueCallbacks()).toBe(1);
+    expect(await queueDueCallbacks(undefined, 50, { tenantIds: [t.id] })).toBe(1);
     expect((await owner.selectFrom("callback_tasks").select("status").where("id", "=", task.id).executeTakeFirstOrThrow()).status).toBe("queued");
     const st = await agentState(agent.id);
     expect(st.state).toBe("offered");
@@ -158,7 +158,7 @@ describe("the routing timer", () => {
     await owner.updateTable("routing_contacts").set({ enqueued_at: sql`now() - interval '31 seconds'` }).where("id", "=", contactId).execute();
     const agent = await makeAgent([spill], { state: "offline" });
     await owner.updateTable("agent_states").set({ state: "available", idle_since: sql`now()` }).where("agent_id", "=", agent.id).execute();
-    const result = await sweep();
+    const result = await sweep(undefined, { tenantIds: [t.id] });
     expect(result.overflowed).toBeGreaterThanOrEqual(1);
     const st = await agentState(agent.id);
     expect(st.state).toBe("offered");

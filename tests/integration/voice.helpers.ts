@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { computeTwilioSignature, TWILIO_SIGNATURE_HEADER } from "~/modules/telephony/twilio-signature";
 import { action as incomingAction } from "~/routes/webhooks.voice.incoming";
+import { action as connectAction } from "~/routes/webhooks.voice.connect";
 import { action as statusAction } from "~/routes/webhooks.voice.status";
 import { action as stepAction } from "~/routes/webhooks.voice.step";
 import { action as waitAction } from "~/routes/webhooks.voice.wait";
@@ -22,6 +23,7 @@ const ROUTES: Record<string, (args: ActionFunctionArgs) => Promise<Response>> = 
   "/webhooks/voice/step": stepAction,
   "/webhooks/voice/wait": waitAction,
   "/webhooks/voice/status": statusAction,
+  "/webhooks/voice/connect": connectAction,
 };
 
 export type Signing = "valid" | "bad" | "missing" | "internal-url";

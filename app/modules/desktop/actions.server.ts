@@ -3,6 +3,7 @@ import { can } from "../auth/permissions";
 import { acceptOffer, changeAgentState, rejectOffer } from "../routing/acd.server";
 import { addNote, endContact, escalateContact, finishWrapUp, holdContact, resolveEscalation, resumeContact, transferToQueue } from "../routing/contact.server";
 import { RoutingError } from "../routing/acd.server";
+import { connectAccepted } from "../telephony/call-control.server";
 import { withBureauScope } from "../tenancy/scope.server";
 import type { DesktopAction } from "./schemas";
 
@@ -23,9 +24,12 @@ export async function runDesktopAction(auth: Auth, action: DesktopAction): Promi
     case "offline":
       await changeAgentState(agentId, { type: "goOffline" }, agentId);
       return "statusChanged";
-    case "accept":
-      await acceptOffer(agentId, action.contactId);
+    case "accept": {
+      const accepted = await acceptOffer(agentId, action.contactId);
+      // Routing has committed the answer; now the provider connects the caller (or places the callback).
+      await connectAccepted(accepted, agentId);
       return "accepted";
+    }
     case "reject":
       await rejectOffer(agentId, action.contactId);
       return "rejected";

@@ -3,6 +3,16 @@ import { appendEvents } from "../interactions/events.server";
 import { withBureauScope } from "../tenancy/scope.server";
 import { expireOffers, insertContact, matchContact } from "./acd.server";
 import { notifyAfterCommit, type RoutingNotice } from "./notify.server";
+import { i18nServer } from "../i18n/i18n.server";
+import { isLanguage } from "../i18n/config";
+import { moveOverflowedCall } from "../telephony/call-control.server";
+import { voiceFor } from "../telephony/twiml";
+
+async function callbackPromise(language: string): Promise<string> {
+  const lng = isLanguage(language) ? language : "fa";
+  const t = await i18nServer.getFixedT(lng, "telephony");
+  return t("call.callbackPromise");
+}
 
 /**
  * The routing timer (run every second by the workers process): expires offers, overflows contacts
@@ -17,11 +27,16 @@ export interface SweepResult {
   matched: number;
 }
 
-export async function sweep(now?: Date): Promise<SweepResult> {
+/** Restricts a sweep to some tenants (a sweeper per shard of tenants; tests that must not touch others' rows). */
+export interface SweepScope {
+  tenantIds?: readonly string[];
+}
+
+export async function sweep(now?: Date, scope: SweepScope = {}): Promise<SweepResult> {
   const expired = await expireOffers();
-  const overflowed = await overflowDue();
-  const callbacksQueued = await queueDueCallbacks(now);
-  const matched = await retryWaiting();
+  const overflowed = await overflowDue(100, scope);
+  const callbacksQueued = await queueDueCallbacks(now, 50, scope);
+  const matched = await retryWaiting(200, scope);
   return { expired, overflowed, callbacksQueued, matched };
 }
 
@@ -34,9 +49,10 @@ export async function sweep(now?: Date): Promise<SweepResult> {
  *   adapter dials it);
  * - none: the contact keeps waiting.
  */
-export async function overflowDue(limit = 100): Promise<number> {
+export async function overflowDue(limit = 100, scope: SweepScope = {}): Promise<number> {
   const notices: RoutingNotice[] = [];
   const moved: { tenantId: string; contactId: string }[] = [];
+  const redirects: { tenantId: string; interactionId: string; action: "external" | "callback" | "voicemail"; number: string | null; language: string }[] = [];
   const count = await withBureauScope(async (trx) => {
     const rows = await trx
       .selectFrom("routing_contacts as rc")
@@ -57,8 +73,10 @@ export async function overflowDue(limit = 100): Promise<number> {
         "i.to_number",
         "i.direction",
         "i.customer_id",
+        "i.language",
       ])
       .where("rc.status", "=", "waiting")
+      .$if(scope.tenantIds !== undefined, (qb) => qb.where("rc.tenant_id", "in", [...scope.tenantIds!, "00000000-0000-0000-0000-000000000000"]))
       .where("q.overflow_action", "<>", "none")
       .where(sql<boolean>`rc.enqueued_at + make_interval(secs => q.max_wait_seconds) < now()`)
       .orderBy("rc.enqueued_at")
@@ -96,7 +114,9 @@ export async function overflowDue(limit = 100): Promise<number> {
             .execute();
         }
         await trx.updateTable("interactions").set({ state: "callback" }).where("tenant_id", "=", r.tenant_id).where("id", "=", r.interaction_id).execute();
+        redirects.push({ tenantId: r.tenant_id, interactionId: r.interaction_id, action: r.overflow_action, number: null, language: r.language });
       } else if (r.overflow_action === "external") {
+        redirects.push({ tenantId: r.tenant_id, interactionId: r.interaction_id, action: "external", number: r.overflow_number, language: r.language });
         await appendEvents(trx, r.tenant_id, r.interaction_id, [{ type: "routing.transferExternal", data: { number: r.overflow_number } }]);
         await trx
           .updateTable("interactions")
@@ -110,6 +130,11 @@ export async function overflowDue(limit = 100): Promise<number> {
   });
   notifyAfterCommit(notices);
   for (const m of moved) await matchContact(m.tenantId, m.contactId);
+  // The live calls follow: dialled onwards, or told about the callback and ended (TwiML provider).
+  for (const r of redirects) {
+    const promise = r.action === "external" ? null : { text: await callbackPromise(r.language), language: voiceFor(r.language).language ?? r.language };
+    await moveOverflowedCall(r.tenantId, r.interactionId, r.action, r.number, promise);
+  }
   return count;
 }
 
@@ -117,7 +142,7 @@ export async function overflowDue(limit = 100): Promise<number> {
  * Callback tasks that are due become outbound interactions waiting in their queue (kind "callback"),
  * routed like any contact; the agent who accepts one has the adapter place the call.
  */
-export async function queueDueCallbacks(now?: Date, limit = 50): Promise<number> {
+export async function queueDueCallbacks(now?: Date, limit = 50, scope: SweepScope = {}): Promise<number> {
   const queued: { tenantId: string; contactId: string }[] = [];
   await withBureauScope(async (trx) => {
     const due = await trx
@@ -125,6 +150,7 @@ export async function queueDueCallbacks(now?: Date, limit = 50): Promise<number>
       .innerJoin("queues as q", (j) => j.onRef("q.tenant_id", "=", "c.tenant_id").onRef("q.id", "=", "c.queue_id"))
       .select(["c.id", "c.tenant_id", "c.number", "c.customer_id", "c.reason", "q.key as queue_key"])
       .where("c.status", "=", "open")
+      .$if(scope.tenantIds !== undefined, (qb) => qb.where("c.tenant_id", "in", [...scope.tenantIds!, "00000000-0000-0000-0000-000000000000"]))
       .where("c.due_at", "<=", now ?? sql<Date>`now()`)
       .orderBy("c.due_at")
       .limit(limit)
@@ -160,12 +186,13 @@ export async function queueDueCallbacks(now?: Date, limit = 50): Promise<number>
 }
 
 /** Matching for waiting contacts whose triggers found every candidate locked at that moment. */
-export async function retryWaiting(limit = 200): Promise<number> {
+export async function retryWaiting(limit = 200, scope: SweepScope = {}): Promise<number> {
   const waiting = await withBureauScope((trx) =>
     trx
       .selectFrom("routing_contacts")
       .select(["tenant_id", "id"])
       .where("status", "=", "waiting")
+      .$if(scope.tenantIds !== undefined, (qb) => qb.where("tenant_id", "in", [...scope.tenantIds!, "00000000-0000-0000-0000-000000000000"]))
       .orderBy("priority", "desc")
       .orderBy("enqueued_at")
       .limit(limit)

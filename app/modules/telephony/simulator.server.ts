@@ -143,7 +143,8 @@ export async function startSimulatedCall(
   tenantId: string,
   numberId: string,
   language: Language,
-  actor: AuditActor,
+  // userId null: a system caller (the demo's traffic generator), audited by its label.
+  actor: Omit<AuditActor, "userId"> & { userId: string | null },
   attempt: string = randomUUID(),
   from: string | null = null,
 ): Promise<SimulatorStep> {

@@ -18,6 +18,7 @@ import { loadEnv, telephonyPublicBaseUrl } from "../platform/env.server";
 import { logger } from "../platform/logger.server";
 import { type IvrSideEffect, type RenderContext } from "./adapter";
 import { publicRequestUrl, signatureParamsFromForm, TWILIO_SIGNATURE_HEADER, verifyTwilioSignature } from "./twilio-signature";
+import { dialForInteraction } from "./call-control.server";
 import { renderTwiml, TWIML_CONTENT_TYPE, voiceFor, type TwimlVerb } from "./twiml";
 import { actionsToTwiml, type TwimlContext, type TwimlStep } from "./twiml-actions";
 
@@ -49,9 +50,11 @@ export const VOICE_WEBHOOK_PATHS = {
   step: "/webhooks/voice/step",
   wait: "/webhooks/voice/wait",
   status: "/webhooks/voice/status",
+  connect: "/webhooks/voice/connect",
 } as const;
 
 const PROVIDER = "twilio" as const;
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The sequence of the incoming webhook's own document; its callbacks carry the next one. */
 const INCOMING_SEQ = "0";
 
@@ -471,4 +474,21 @@ export async function handleVoiceStatus(request: Request): Promise<Response> {
     logger.error({ err, webhook: "status", callSid: CallSid }, "voice webhook failed");
     return plain(500, "Internal Server Error");
   }
+}
+
+/**
+ * POST /webhooks/voice/connect?tenant=…&interaction=…: a placed callback was answered; connect the
+ * customer to the agent who took the callback. The URL is ours (signed like every webhook); the agent
+ * and its endpoint are read from the interaction, never from the request.
+ */
+export async function handleVoiceConnect(request: Request): Promise<Response> {
+  const gate = await verify(request);
+  if (gate instanceof Response) return gate;
+  return guarded("connect", async () => {
+    const tenantId = gate.query.tenant ?? "";
+    const interactionId = gate.query.interaction ?? "";
+    if (!UUID_RE.test(tenantId) || !UUID_RE.test(interactionId)) return badRequest("interaction");
+    const dial = await dialForInteraction(tenantId, interactionId);
+    return dial ? twimlResponse([dial]) : politeGoodbye("unavailable");
+  });
 }
