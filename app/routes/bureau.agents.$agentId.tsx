@@ -57,6 +57,8 @@ export default function EditAgent() {
     defaultValue: {
       languages: agent.languages,
       skills: agent.skills.join(", "),
+      endpoint: agent.endpoint ?? "",
+      autoAnswer: agent.autoAnswer ? "on" : undefined,
       assignments: tenants.map((tn) => {
         const a = assigned.get(tn.id);
         return { tenantId: tn.id, assigned: a ? true : undefined, priority: String(a?.priority ?? 1), skills: a?.skills.join(", ") ?? "" };
@@ -96,6 +98,19 @@ export default function EditAgent() {
             >
               <input {...getInputProps(fields.skills, { type: "text" })} autoComplete="off" dir="ltr" />
             </Field>
+            <Field
+              label={t("agents.endpoint")}
+              hint={t("agents.endpointHint")}
+              htmlFor={fields.endpoint.id}
+              errors={fields.endpoint.errors}
+              errorId={fields.endpoint.errorId}
+            >
+              <input {...getInputProps(fields.endpoint, { type: "text" })} autoComplete="off" dir="ltr" placeholder="sip:agent01@pbx.example" />
+            </Field>
+            <label className="checkbox">
+              <input {...getInputProps(fields.autoAnswer, { type: "checkbox" })} />
+              {t("agents.autoAnswer")}
+            </label>
           </div>
         </section>
         <section className="card" aria-labelledby="assign-title">

@@ -52,13 +52,15 @@ describe("agents", () => {
     await updateAgent(wfm, agent.id, {
       languages: ["fa"],
       skills: ["billing", "vip"],
+      endpoint: "sip:c1@pbx.example",
+      autoAnswer: true,
       assignments: [
         { tenantId: t1.id, assigned: true, priority: 2, skills: ["sales"] },
         { tenantId: t2.id, assigned: true, priority: 1, skills: [] },
       ],
     });
     let loaded = await getAgent(wfm, agent.id);
-    expect(loaded).toMatchObject({ languages: ["fa"], skills: ["billing", "vip"] });
+    expect(loaded).toMatchObject({ languages: ["fa"], skills: ["billing", "vip"], endpoint: "sip:c1@pbx.example", autoAnswer: true });
     expect(loaded!.assignments.map((a) => [a.tenantId, a.priority, a.skills])).toEqual([
       [t2.id, 1, []],
       [t1.id, 2, ["sales"]],
@@ -68,6 +70,8 @@ describe("agents", () => {
     await updateAgent(wfm, agent.id, {
       languages: ["fa"],
       skills: ["billing", "vip"],
+      endpoint: "sip:c1@pbx.example",
+      autoAnswer: true,
       assignments: [
         { tenantId: t1.id, assigned: true, priority: 5, skills: ["sales"] },
         { tenantId: t2.id, assigned: false, priority: 1, skills: [] },
@@ -77,11 +81,11 @@ describe("agents", () => {
     expect(loaded!.assignments.map((a) => [a.tenantId, a.priority])).toEqual([[t1.id, 5]]);
     expect((await tenantAudit(t1.id)).map((a) => a.action)).toEqual(["agent.assigned", "agent.assignment.updated"]);
     expect((await tenantAudit(t2.id)).map((a) => a.action)).toEqual(["agent.assigned", "agent.unassigned"]);
-    expect((await bureauAudit(agent.id)).map((a) => a.action)).toEqual(["agent.created", "agent.updated"]);
+    expect((await bureauAudit(agent.id)).map((a) => a.action)).toEqual(["agent.created", "agent.telephony.updated", "agent.updated"]);
     expect((await listAgents(wfm)).find((a) => a.id === agent.id)?.assignments).toHaveLength(1);
 
     const qa = await staffCtx(["qa_analyst"]);
-    await expect(updateAgent(qa, agent.id, { languages: ["fa"], skills: [], assignments: [] })).rejects.toBeInstanceOf(PermissionDenied);
+    await expect(updateAgent(qa, agent.id, { languages: ["fa"], skills: [], endpoint: null, autoAnswer: false, assignments: [] })).rejects.toBeInstanceOf(PermissionDenied);
   });
 
   it("works through the routes: create form errors, assignment form", async () => {

@@ -161,3 +161,14 @@ describe("locales/bureau.json", () => {
     for (const k of used) expect(validation[k], k).toBeTruthy();
   });
 });
+
+describe("agent endpoint field", () => {
+  it("takes SIP, softphone clients and numbers, empty as none, and names the field otherwise", () => {
+    const base = { languages: ["fa"], skills: "", assignments: [] };
+    expect(agentUpdateSchema.parse({ ...base, endpoint: "sip:a@pbx" }).endpoint).toBe("sip:a@pbx");
+    expect(agentUpdateSchema.parse({ ...base, endpoint: "" }).endpoint).toBeNull();
+    const bad = agentUpdateSchema.safeParse({ ...base, endpoint: "my desk phone" });
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues[0]).toMatchObject({ path: ["endpoint"], message: "validation:agentEndpoint" });
+  });
+});

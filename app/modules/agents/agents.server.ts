@@ -29,6 +29,8 @@ export interface Agent {
   employeeCode: string;
   languages: string[];
   skills: string[];
+  endpoint: string | null;
+  autoAnswer: boolean;
   assignments: AgentAssignment[];
 }
 
@@ -39,7 +41,7 @@ async function selectAgents(trx: Trx, agentId?: string): Promise<Agent[]> {
     .selectFrom("agents")
     .innerJoin("users", "users.id", "agents.user_id")
     .innerJoin("user_staff_roles", (j) => j.onRef("user_staff_roles.user_id", "=", "agents.user_id").on("user_staff_roles.role", "=", "agent"))
-    .select(["users.id", "users.name", "users.email", "users.status", "agents.employee_code", "agents.languages", "agents.skills"])
+    .select(["users.id", "users.name", "users.email", "users.status", "agents.employee_code", "agents.languages", "agents.skills", "agents.endpoint", "agents.auto_answer"])
     .orderBy("users.name");
   if (agentId) q = q.where("agents.user_id", "=", agentId);
   const rows = await q.execute();
@@ -64,6 +66,8 @@ async function selectAgents(trx: Trx, agentId?: string): Promise<Agent[]> {
     employeeCode: r.employee_code,
     languages: r.languages,
     skills: r.skills,
+    endpoint: r.endpoint,
+    autoAnswer: r.auto_answer,
     assignments: assignments
       .filter((a) => a.agent_id === r.id)
       .map((a) => ({ tenantId: a.tenant_id, tenantName: a.name, tenantSlug: a.slug, priority: a.priority, skills: a.skills })),
@@ -129,7 +133,21 @@ export async function updateAgent(ctx: BureauCtx, agentId: string, input: AgentU
     const before = (await selectAgents(trx, agentId))[0];
     if (!before) throw new NotFoundError("agent");
     await trx.selectFrom("agents").select("user_id").where("user_id", "=", agentId).forUpdate().execute();
-    await trx.updateTable("agents").set({ languages: input.languages, skills: input.skills }).where("user_id", "=", agentId).execute();
+    await trx
+      .updateTable("agents")
+      .set({ languages: input.languages, skills: input.skills, endpoint: input.endpoint, auto_answer: input.autoAnswer })
+      .where("user_id", "=", agentId)
+      .execute();
+    if (before.endpoint !== input.endpoint || before.autoAnswer !== input.autoAnswer) {
+      await recordAudit(trx, {
+        tenantId: null,
+        actor: auditActor(ctx),
+        ip: ctx.ip,
+        action: "agent.telephony.updated",
+        target: { type: "user", id: agentId },
+        data: { endpoint: { from: before.endpoint, to: input.endpoint }, autoAnswer: { from: before.autoAnswer, to: input.autoAnswer } },
+      });
+    }
     if (JSON.stringify(before.languages) !== JSON.stringify(input.languages) || JSON.stringify(before.skills) !== JSON.stringify(input.skills)) {
       await recordAudit(trx, {
         tenantId: null,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { dialTargetOf } from "../telephony/endpoints";
 import { emailField, msg, requiredText } from "../platform/validation";
 import { localeField, passwordField } from "../auth/staff-schemas";
 import { choice } from "../tenancy/schemas";
@@ -49,9 +50,20 @@ export const agentCreateSchema = z.object({
 });
 export type AgentCreateInput = z.infer<typeof agentCreateSchema>;
 
+/** Where the agent's calls ring (see telephony/endpoints.ts); empty: the agent works in the simulator only. */
+export const endpointField = z
+  .string()
+  .trim()
+  .max(200, msg.tooLong(200))
+  .optional()
+  .transform((v) => (v ? v : null))
+  .refine((v) => v === null || dialTargetOf(v) !== null, "validation:agentEndpoint");
+
 export const agentUpdateSchema = z.object({
   languages: agentLanguagesField,
   skills: skillsField,
+  endpoint: endpointField,
+  autoAnswer: z.boolean().optional().default(false),
   assignments: z
     .array(
       z.object({
