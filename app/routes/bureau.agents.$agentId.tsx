@@ -8,7 +8,7 @@ import { bureauLinks, FlashNotice, StatusBadge, useLang } from "~/components/bur
 import { titleMeta } from "~/components/meta";
 import { CsrfInput, Field, FormErrors, Ltr } from "~/components/forms";
 import { getAgent, updateAgent } from "~/modules/agents/agents.server";
-import { agentUpdateSchema } from "~/modules/agents/schemas";
+import { agentUpdateSchema, formatProficiency } from "~/modules/agents/schemas";
 import { requireCsrf } from "~/modules/auth/csrf.server";
 import { notFound, requireBureauPermission } from "~/modules/auth/guards.server";
 import { bureauCtx } from "~/modules/bureau/context.server";
@@ -58,6 +58,7 @@ export default function EditAgent() {
       languages: agent.languages,
       skills: agent.skills.join(", "),
       endpoint: agent.endpoint ?? "",
+      proficiency: formatProficiency(agent.proficiency),
       autoAnswer: agent.autoAnswer ? "on" : undefined,
       assignments: tenants.map((tn) => {
         const a = assigned.get(tn.id);
@@ -97,6 +98,15 @@ export default function EditAgent() {
               errorId={fields.skills.errorId}
             >
               <input {...getInputProps(fields.skills, { type: "text" })} autoComplete="off" dir="ltr" />
+            </Field>
+            <Field
+              label={t("agents.proficiency")}
+              hint={t("agents.proficiencyHint")}
+              htmlFor={fields.proficiency.id}
+              errors={fields.proficiency.errors}
+              errorId={fields.proficiency.errorId}
+            >
+              <input {...getInputProps(fields.proficiency, { type: "text" })} autoComplete="off" dir="ltr" placeholder="billing=4, en=3" />
             </Field>
             <Field
               label={t("agents.endpoint")}

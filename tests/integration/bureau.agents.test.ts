@@ -54,13 +54,14 @@ describe("agents", () => {
       skills: ["billing", "vip"],
       endpoint: "sip:c1@pbx.example",
       autoAnswer: true,
+      proficiency: { billing: 5, fa: 4 },
       assignments: [
         { tenantId: t1.id, assigned: true, priority: 2, skills: ["sales"] },
         { tenantId: t2.id, assigned: true, priority: 1, skills: [] },
       ],
     });
     let loaded = await getAgent(wfm, agent.id);
-    expect(loaded).toMatchObject({ languages: ["fa"], skills: ["billing", "vip"], endpoint: "sip:c1@pbx.example", autoAnswer: true });
+    expect(loaded).toMatchObject({ languages: ["fa"], skills: ["billing", "vip"], endpoint: "sip:c1@pbx.example", autoAnswer: true, proficiency: { billing: 5, fa: 4 } });
     expect(loaded!.assignments.map((a) => [a.tenantId, a.priority, a.skills])).toEqual([
       [t2.id, 1, []],
       [t1.id, 2, ["sales"]],
@@ -72,6 +73,7 @@ describe("agents", () => {
       skills: ["billing", "vip"],
       endpoint: "sip:c1@pbx.example",
       autoAnswer: true,
+      proficiency: { billing: 5, fa: 4 },
       assignments: [
         { tenantId: t1.id, assigned: true, priority: 5, skills: ["sales"] },
         { tenantId: t2.id, assigned: false, priority: 1, skills: [] },
@@ -85,7 +87,7 @@ describe("agents", () => {
     expect((await listAgents(wfm)).find((a) => a.id === agent.id)?.assignments).toHaveLength(1);
 
     const qa = await staffCtx(["qa_analyst"]);
-    await expect(updateAgent(qa, agent.id, { languages: ["fa"], skills: [], endpoint: null, autoAnswer: false, assignments: [] })).rejects.toBeInstanceOf(PermissionDenied);
+    await expect(updateAgent(qa, agent.id, { languages: ["fa"], skills: [], endpoint: null, autoAnswer: false, proficiency: {}, assignments: [] })).rejects.toBeInstanceOf(PermissionDenied);
   });
 
   it("works through the routes: create form errors, assignment form", async () => {

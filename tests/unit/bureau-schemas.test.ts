@@ -172,3 +172,19 @@ describe("agent endpoint field", () => {
     expect(bad.error?.issues[0]).toMatchObject({ path: ["endpoint"], message: "validation:agentEndpoint" });
   });
 });
+
+describe("agent proficiency field", () => {
+  it("reads name=level pairs with Persian digits and commas", () => {
+    const base = { languages: ["fa", "en"], skills: "billing", assignments: [] };
+    expect(agentUpdateSchema.parse({ ...base, proficiency: "billing=۴، en=3" }).proficiency).toEqual({ billing: 4, en: 3 });
+    expect(agentUpdateSchema.parse({ ...base, proficiency: "" }).proficiency).toEqual({});
+  });
+
+  it("names the field for a bad level or a name the agent does not have", () => {
+    const base = { languages: ["fa"], skills: "billing", assignments: [] };
+    const bad = agentUpdateSchema.safeParse({ ...base, proficiency: "billing=7" });
+    expect(bad.error?.issues[0]).toMatchObject({ path: ["proficiency"], message: "validation:proficiency" });
+    const unknown = agentUpdateSchema.safeParse({ ...base, proficiency: "technical=4" });
+    expect(unknown.error?.issues[0]).toMatchObject({ path: ["proficiency"], message: "validation:proficiencyUnknown|names=technical" });
+  });
+});

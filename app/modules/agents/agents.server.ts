@@ -31,7 +31,14 @@ export interface Agent {
   skills: string[];
   endpoint: string | null;
   autoAnswer: boolean;
+  proficiency: Record<string, number>;
   assignments: AgentAssignment[];
+}
+
+/** jsonb does not keep key order, so levels are compared as sets of pairs. */
+function sameLevels(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>): boolean {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
 }
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -41,7 +48,7 @@ async function selectAgents(trx: Trx, agentId?: string): Promise<Agent[]> {
     .selectFrom("agents")
     .innerJoin("users", "users.id", "agents.user_id")
     .innerJoin("user_staff_roles", (j) => j.onRef("user_staff_roles.user_id", "=", "agents.user_id").on("user_staff_roles.role", "=", "agent"))
-    .select(["users.id", "users.name", "users.email", "users.status", "agents.employee_code", "agents.languages", "agents.skills", "agents.endpoint", "agents.auto_answer"])
+    .select(["users.id", "users.name", "users.email", "users.status", "agents.employee_code", "agents.languages", "agents.skills", "agents.endpoint", "agents.auto_answer", "agents.proficiency"])
     .orderBy("users.name");
   if (agentId) q = q.where("agents.user_id", "=", agentId);
   const rows = await q.execute();
@@ -68,6 +75,7 @@ async function selectAgents(trx: Trx, agentId?: string): Promise<Agent[]> {
     skills: r.skills,
     endpoint: r.endpoint,
     autoAnswer: r.auto_answer,
+    proficiency: (r.proficiency ?? {}) as Record<string, number>,
     assignments: assignments
       .filter((a) => a.agent_id === r.id)
       .map((a) => ({ tenantId: a.tenant_id, tenantName: a.name, tenantSlug: a.slug, priority: a.priority, skills: a.skills })),
@@ -135,7 +143,7 @@ export async function updateAgent(ctx: BureauCtx, agentId: string, input: AgentU
     await trx.selectFrom("agents").select("user_id").where("user_id", "=", agentId).forUpdate().execute();
     await trx
       .updateTable("agents")
-      .set({ languages: input.languages, skills: input.skills, endpoint: input.endpoint, auto_answer: input.autoAnswer })
+      .set({ languages: input.languages, skills: input.skills, endpoint: input.endpoint, auto_answer: input.autoAnswer, proficiency: JSON.stringify(input.proficiency) })
       .where("user_id", "=", agentId)
       .execute();
     if (before.endpoint !== input.endpoint || before.autoAnswer !== input.autoAnswer) {
@@ -148,14 +156,22 @@ export async function updateAgent(ctx: BureauCtx, agentId: string, input: AgentU
         data: { endpoint: { from: before.endpoint, to: input.endpoint }, autoAnswer: { from: before.autoAnswer, to: input.autoAnswer } },
       });
     }
-    if (JSON.stringify(before.languages) !== JSON.stringify(input.languages) || JSON.stringify(before.skills) !== JSON.stringify(input.skills)) {
+    if (
+      JSON.stringify(before.languages) !== JSON.stringify(input.languages) ||
+      JSON.stringify(before.skills) !== JSON.stringify(input.skills) ||
+      sameLevels(before.proficiency, input.proficiency) === false
+    ) {
       await recordAudit(trx, {
         tenantId: null,
         actor: auditActor(ctx),
         ip: ctx.ip,
         action: "agent.updated",
         target: { type: "user", id: agentId },
-        data: { languages: { from: before.languages, to: input.languages }, skills: { from: before.skills, to: input.skills } },
+        data: {
+          languages: { from: before.languages, to: input.languages },
+          skills: { from: before.skills, to: input.skills },
+          proficiency: { from: before.proficiency, to: input.proficiency },
+        },
       });
     }
 

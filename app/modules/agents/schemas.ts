@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { dialTargetOf } from "../telephony/endpoints";
+import { normalizeDigits } from "../i18n/format";
 import { emailField, msg, requiredText } from "../platform/validation";
 import { localeField, passwordField } from "../auth/staff-schemas";
 import { choice } from "../tenancy/schemas";
@@ -59,11 +60,45 @@ export const endpointField = z
   .transform((v) => (v ? v : null))
   .refine((v) => v === null || dialTargetOf(v) !== null, "validation:agentEndpoint");
 
-export const agentUpdateSchema = z.object({
+/**
+ * Proficiency 1-5 per skill or language, typed as "billing=4, en=3" (Persian digits and comma welcome).
+ * What is not listed counts as 3 for routing (policy.ts DEFAULT_PROFICIENCY).
+ */
+export function parseProficiency(raw: string | undefined | null): Record<string, number> | null {
+  const out: Record<string, number> = {};
+  const text = normalizeDigits(raw ?? "").trim();
+  if (!text) return out;
+  for (const part of text.split(/[,،]/).map((p) => p.trim()).filter(Boolean)) {
+    const m = /^([a-z0-9][a-z0-9_-]{0,39})\s*[=:]\s*([1-5])$/i.exec(part);
+    if (!m) return null;
+    out[m[1]!.toLowerCase()] = Number(m[2]);
+  }
+  return out;
+}
+
+export function formatProficiency(levels: Readonly<Record<string, number>>): string {
+  return Object.entries(levels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(", ");
+}
+
+export const agentUpdateSchema = z
+  .object({
   languages: agentLanguagesField,
   skills: skillsField,
   endpoint: endpointField,
   autoAnswer: z.boolean().optional().default(false),
+  proficiency: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const parsed = parseProficiency(v);
+      if (parsed === null) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: "validation:proficiency" });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
   assignments: z
     .array(
       z.object({
@@ -79,5 +114,10 @@ export const agentUpdateSchema = z.object({
       }),
     )
     .default([]),
-});
+  })
+  .superRefine((value, ctx) => {
+    const known = new Set<string>([...value.skills, ...value.languages]);
+    const unknown = Object.keys(value.proficiency).filter((k) => !known.has(k));
+    if (unknown.length) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["proficiency"], message: `validation:proficiencyUnknown|names=${unknown.join(", ")}` });
+  });
 export type AgentUpdateInput = z.infer<typeof agentUpdateSchema>;
