@@ -1,5 +1,6 @@
-import { Form, useRevalidator } from "@remix-run/react";
-import { useEffect, useRef, useState, type ReactNode } from "react";
+import { Form } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { useLiveReload } from "~/components/live-reload";
 import { useTranslation } from "react-i18next";
 import { useLang } from "~/components/bureau-ui";
 import { formatDuration, TenantBadge, useServerClock } from "~/components/desktop/desktop";
@@ -9,33 +10,8 @@ import type { AgentLive, FloorSnapshot, QueueLive } from "~/modules/wallboard/wa
 
 /**
  * The live floor shared by the bureau wallboard and the client's live view: queue figures with the
- * service-level formula stated, and agents by state. Server-Sent Events trigger a reload of the
- * loader's snapshot, at most a few times a second.
+ * service-level formula stated, and agents by state.
  */
-export function useLiveReload(url: string) {
-  const revalidator = useRevalidator();
-  const [live, setLive] = useState(false);
-  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useEffect(() => {
-    const source = new EventSource(url);
-    source.onopen = () => setLive(true);
-    source.onerror = () => setLive(false);
-    source.onmessage = () => {
-      if (pending.current) return;
-      pending.current = setTimeout(() => {
-        pending.current = null;
-        revalidator.revalidate();
-      }, 300);
-    };
-    return () => {
-      source.close();
-      if (pending.current) clearTimeout(pending.current);
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [url]);
-  return live;
-}
-
 function SlCell({ q }: { q: QueueLive }) {
   const { t } = useTranslation("wallboard");
   const lang = useLang();
@@ -150,7 +126,7 @@ export function AgentTable({ agents, now, loadedAt, actions }: { agents: AgentLi
 
 export function LiveBoard({ snapshot, eventsUrl, title, agentActions }: { snapshot: FloorSnapshot; eventsUrl: string; title: string; agentActions?: (a: AgentLive) => ReactNode }) {
   const { t } = useTranslation("wallboard");
-  const live = useLiveReload(eventsUrl);
+  const live = useLiveReload(eventsUrl, 300);
   const now = useServerClock(snapshot.now);
   const loadedAt = new Date(snapshot.now).getTime();
   return (

@@ -1,5 +1,6 @@
-import { Form, useNavigation, useRevalidator } from "@remix-run/react";
+import { Form, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState, type CSSProperties, type ReactNode } from "react";
+import { useLiveReload } from "~/components/live-reload";
 import { useTranslation } from "react-i18next";
 import { useLang } from "~/components/bureau-ui";
 import { CsrfInput, FormErrors, Notice } from "~/components/forms";
@@ -42,33 +43,6 @@ export function useServerClock(serverNow: string) {
   return now;
 }
 
-/** Server-Sent Events from /events/agent: any routing change for this agent reloads the snapshot. */
-function useLiveUpdates(url: string) {
-  const revalidator = useRevalidator();
-  const [live, setLive] = useState(false);
-  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useEffect(() => {
-    const source = new EventSource(url);
-    source.onopen = () => setLive(true);
-    source.onerror = () => setLive(false);
-    source.onmessage = () => {
-      // Bursts (an offer and a queue change together) cost one reload.
-      if (pending.current) return;
-      pending.current = setTimeout(() => {
-        pending.current = null;
-        revalidator.revalidate();
-      }, 100);
-    };
-    return () => {
-      source.close();
-      if (pending.current) clearTimeout(pending.current);
-    };
-    // revalidator is stable enough for this purpose; reconnecting on each render would drop events.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [url]);
-  return live;
-}
-
 const STATE_TONE: Record<AgentState, string> = {
   offline: "off",
   available: "ok",
@@ -85,7 +59,8 @@ export function AgentDesktop({ data, actionData }: { data: DesktopData; actionDa
   const { t } = useTranslation("agent");
   const lang = useLang();
   const now = useServerClock(data.now);
-  const live = useLiveUpdates("/events/agent");
+  // Any routing change for this agent reloads the snapshot; bursts (an offer with a queue change) cost one.
+  const live = useLiveReload("/events/agent", 100);
   const { agent, contact } = data;
   const acceptRef = useRef<HTMLFormElement>(null);
   const holdRef = useRef<HTMLFormElement>(null);
