@@ -1,15 +1,18 @@
 /**
  * The workers process (`npm run workers`; bundled to build/node/workers.js for production).
  * Loads .env, validates the environment, then runs a BullMQ worker for every queue in the registry
- * (app/modules/platform/queues.server.ts) and the routing timer (workers/routing-timer.ts). SIGTERM/SIGINT: finish running jobs, close, exit 0.
+ * (app/modules/platform/queues.server.ts) and the routing timer (workers/routing-timer.ts), and with
+ * DEMO_TRAFFIC=on the demo's traffic generator (app/modules/traffic/). SIGTERM/SIGINT: stop the
+ * generator's calls, finish running jobs, close, exit 0.
  */
-import { loadDotenvFile, loadEnv } from "../app/modules/platform/env.server";
+import { loadDotenvFile, loadEnv, type Env } from "../app/modules/platform/env.server";
 
 // Set before the logger is imported: it stamps every line with the service name.
 process.env.HAMKAL_SERVICE = "workers";
 loadDotenvFile();
+let env: Env;
 try {
-  loadEnv();
+  env = loadEnv();
 } catch (err) {
   console.error((err as Error).message);
   process.exit(1);
@@ -27,11 +30,24 @@ const running = startWorkers();
 const routingTimer = startRoutingTimer();
 logger.info({ queues: QUEUE_NAMES, prefix: queuePrefix() }, "workers started");
 
+let traffic: { stop(): Promise<void> } | null = null;
+if (env.DEMO_TRAFFIC === "on") {
+  const { startTraffic } = await import("../app/modules/traffic/traffic.server");
+  try {
+    traffic = await startTraffic({ callsPerMinute: env.DEMO_TRAFFIC_CPM });
+  } catch (err) {
+    // A bureau without the demo's agents or phone menus: the workers still do their real work.
+    logger.warn({ err }, "demo traffic generator not started");
+  }
+}
+
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, "workers shutting down");
+  // Simulated callers hang up and bots sign off first: they need the database the rest closes.
+  await traffic?.stop();
   // Wait for running jobs (BullMQ's close lets them finish), then release connections.
   await Promise.all([running.close(), routingTimer.stop()]);
   closeMailTransport();

@@ -7,6 +7,8 @@
  *   (never downloaded).
  * - migrate, seed the demo bureau, build if the sources are newer than build/, start web and workers,
  *   wait for /healthz, print the URL, logins and API keys.
+ * - the workers run the traffic generator (DEMO_TRAFFIC=on), so the wallboard is alive, unless
+ *   DEMO_TRAFFIC=off is exported.
  *
  * It decides from the real process environment only: a developer's .env is deliberately NOT read, and
  * every variable the children need is passed to them explicitly (so their own .env loading, which
@@ -354,7 +356,7 @@ function table(rows: string[][]): string {
   return [line(head!), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n");
 }
 
-function printSummary(creds: CredentialsFile, metricsToken: string, apiKeysKnown: boolean) {
+function printSummary(creds: CredentialsFile, metricsToken: string, apiKeysKnown: boolean, traffic: { on: boolean; cpm: string }) {
   const agents = creds.logins.filter((l) => l.role === "agent");
   const shown = creds.logins.filter((l) => l.role !== "agent" || l === agents[0]);
   const rows = [["email", "password", "role", "tenant"], ...shown.map((l) => [l.email, l.password, l.role, l.tenant ?? "(bureau)"])];
@@ -386,6 +388,11 @@ function printSummary(creds: CredentialsFile, metricsToken: string, apiKeysKnown
   say(`Metrics:  curl -H "Authorization: Bearer ${metricsToken}" ${creds.url}/metrics`);
   say(`Mail:     ${creds.url}/dev/mail shows sent mail (MAIL_TRANSPORT=outbox)`);
   say(`Health:   ${creds.url}/healthz`);
+  say(
+    traffic.on
+      ? `Traffic:  on, ~${traffic.cpm} simulated calls a minute answered by agent03…agent12 (agent01/agent02 are yours); switch it off with DEMO_TRAFFIC=off npm run demo`
+      : "Traffic:  off (DEMO_TRAFFIC=off); without it no calls arrive unless you place them in a tenant's simulator",
+  );
   say();
   say("Press Ctrl+C to stop. Data stays in .data/ for the next run (delete .data/ to start over).");
 }
@@ -452,6 +459,8 @@ async function main() {
     // The demo's public mailbox at /dev/mail (off by default in production).
     DEV_MAILBOX: "true",
     LOG_LEVEL: process.env.LOG_LEVEL || "warn",
+    // Simulated callers and agents in the workers, unless the user switched them off.
+    DEMO_TRAFFIC: process.env.DEMO_TRAFFIC || "on",
   };
 
   say(`Starting web on ${publicUrl}…`);
@@ -462,7 +471,7 @@ async function main() {
     console.warn("build/node/workers.js is missing (no workers/index.ts yet?): starting the web server only");
   }
   await waitForHealth(`http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`, web);
-  printSummary(creds, metricsToken, apiKeysKnown);
+  printSummary(creds, metricsToken, apiKeysKnown, { on: env.DEMO_TRAFFIC === "on", cpm: env.DEMO_TRAFFIC_CPM || "6" });
 }
 
 main().catch((err) => {

@@ -61,6 +61,13 @@ export const envSchema = z.object({
    * Defaults to PUBLIC_URL; differs from it when the provider reaches us through another host or proxy.
    */
   PUBLIC_BASE_URL: blankAsUnset(z.string().url()),
+  /**
+   * on: the workers process runs the traffic generator (simulated callers through the IVR, simulated
+   * agents answering them), so the demo's wallboard is alive. Never in a real deployment.
+   */
+  DEMO_TRAFFIC: z.enum(["on", "off"]).default("off"),
+  /** The generator's calls per minute across all tenants, in an ordinary open hour. */
+  DEMO_TRAFFIC_CPM: z.coerce.number().positive().max(600).default(6),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -248,6 +248,7 @@ export async function transferToQueue(agentId: string, author: { userId: string;
     await trx.updateTable("routing_contacts").set({ status: "completed", ended_at: sql`now()` }).where("tenant_id", "=", c.tenantId).where("id", "=", c.contactId).execute();
     await setAgent(trx, agentId, c.state, next(c.state, { type: "end" }), { wrapup_until: await wrapupUntil(trx, c) }, notices, { transferredTo: queueKey });
     if (note) await addNote(trx, c.tenantId, c.interactionId, author, note);
+    await trx.selectFrom("interactions").select("id").where("tenant_id", "=", c.tenantId).where("id", "=", c.interactionId).forUpdate().execute();
     await appendEvents(trx, c.tenantId, c.interactionId, [{ type: "contact.transferred", data: { fromAgentId: agentId, toQueue: queueKey } }]);
     const { contactId } = await insertContact(trx, { tenantId: c.tenantId, interactionId: c.interactionId, queueKey, enqueuedAt: old.enqueued_at });
     notices.push({ kind: "queue", tenantId: c.tenantId, queueId: c.queueId });

@@ -84,6 +84,7 @@ async function leaveQueue(tenantId: string, interactionId: string) {
       .returning(["id", "queue_id", "status", "offered_agent_id"])
       .executeTakeFirst();
     if (!rc) return;
+    await trx.selectFrom("interactions").select("id").where("tenant_id", "=", tenantId).where("id", "=", interactionId).forUpdate().execute();
     await appendEvents(trx, tenantId, interactionId, [{ type: "routing.left", data: { contactId: rc.id } }]);
     notices.push({ kind: "queue", tenantId, queueId: rc.queue_id });
     if (rc.offered_agent_id) {

@@ -85,6 +85,8 @@ export async function overflowDue(limit = 100, scope: SweepScope = {}): Promise<
       .skipLocked()
       .execute();
     for (const r of rows) {
+      // The interaction's row lock numbers its events (a webhook may be appending to the same call).
+      await trx.selectFrom("interactions").select("id").where("tenant_id", "=", r.tenant_id).where("id", "=", r.interaction_id).forUpdate().execute();
       await trx.updateTable("routing_contacts").set({ status: "overflowed", ended_at: sql`now()` }).where("tenant_id", "=", r.tenant_id).where("id", "=", r.id).execute();
       await appendEvents(trx, r.tenant_id, r.interaction_id, [{ type: "routing.overflow", data: { contactId: r.id, action: r.overflow_action } }]);
       notices.push({ kind: "queue", tenantId: r.tenant_id, queueId: r.queue_id });

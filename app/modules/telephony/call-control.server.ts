@@ -46,7 +46,12 @@ async function agentEndpoint(agentId: string): Promise<string | null> {
 }
 
 async function record(tenantId: string, interactionId: string, type: string, data: Record<string, unknown>) {
-  await withTenant(tenantId, (trx) => appendEvents(trx, tenantId, interactionId, [{ type, data }]));
+  await withTenant(tenantId, async (trx) => {
+    // The interaction's row lock numbers its events: a webhook appending to the same call at this
+    // moment waits instead of racing for the same sequence number (or deadlocking with us).
+    await trx.selectFrom("interactions").select("id").where("tenant_id", "=", tenantId).where("id", "=", interactionId).forUpdate().execute();
+    await appendEvents(trx, tenantId, interactionId, [{ type, data }]);
+  });
 }
 
 export type ConnectResult = "simulated" | "bridged" | "dialing" | "noEndpoint" | "notConfigured" | "failed";
