@@ -554,7 +554,9 @@ class Caller {
     if (!this.callId) return;
     try {
       const view = await this.view();
-      if (view && (view.live || view.call.endedAt === null)) await hangUp(this.tenant.id, this.callId, view.step);
+      // Also when the IVR hung up first: a provider always reports the end (billing reads its duration);
+      // hangUp records it once and changes nothing else on an ended call.
+      if (view) await hangUp(this.tenant.id, this.callId, view.step);
     } catch (err) {
       if (!(err instanceof SimulatorError)) {
         this.gen.stats.errors++;
