@@ -1,29 +1,13 @@
-import { createInstance, type i18n, type TFunction } from "i18next";
-import { directionOf, i18nOptions, type Language } from "../i18n/config";
+import type { TFunction } from "i18next";
+import { directionOf, type Language } from "../i18n/config";
 import { localizeDigits } from "../i18n/format";
-import { loadResourcesFromDisk } from "../i18n/resources.node.server";
+import { diskT } from "../i18n/disk-t.server";
 import { publicUrl } from "../platform/env.server";
 import type { MailJob, RenderedMail } from "./messages";
 
-/**
- * Mail is rendered outside Vite (in the workers process), so its own i18next instance reads the
- * locale files from disk. Namespace `mail`, in the recipient's language.
- */
-const KEY = Symbol.for("hamkal.mailI18n");
-type Holder = { [KEY]?: Promise<i18n> };
-
-function mailI18n(): Promise<i18n> {
-  const holder = globalThis as Holder;
-  holder[KEY] ??= (async () => {
-    const instance = createInstance();
-    await instance.init({ ...i18nOptions, resources: loadResourcesFromDisk(), initImmediate: false });
-    return instance;
-  })();
-  return holder[KEY];
-}
-
-export async function mailT(lang: Language): Promise<TFunction> {
-  return (await mailI18n()).getFixedT(lang, "mail");
+/** Mail is rendered in the workers, outside Vite: namespace `mail`, in the recipient's language, from disk. */
+export function mailT(lang: Language): Promise<TFunction> {
+  return diskT(lang, "mail");
 }
 
 export function passwordResetUrl(token: string) {

@@ -132,23 +132,21 @@ async function recordAgentState(
 
 /** Puts the pair together: the contact is offered, the agent rings. Both rows are locked by the caller. */
 async function makeOffer(trx: Trx, contact: ContactRow, agentId: string, notices: RoutingNotice[]): Promise<Offer> {
-  const queue = await trx
-    .selectFrom("queues")
-    .select(["offer_timeout_seconds"])
-    .where("tenant_id", "=", contact.tenant_id)
-    .where("id", "=", contact.queue_id)
-    .executeTakeFirstOrThrow();
-  const now = await trx
-    .updateTable("routing_contacts")
+  // The queue's ring time is read in the same statement (UPDATE ... FROM): one round trip less per offer.
+  const offered = await trx
+    .updateTable("routing_contacts as rc")
+    .from("queues as q")
     .set({
       status: "offered",
       offered_agent_id: agentId,
       offered_at: sql`now()`,
-      offer_expires_at: sql`now() + make_interval(secs => ${queue.offer_timeout_seconds})`,
+      offer_expires_at: sql`now() + make_interval(secs => q.offer_timeout_seconds)`,
     })
-    .where("tenant_id", "=", contact.tenant_id)
-    .where("id", "=", contact.id)
-    .returning(["offer_expires_at"])
+    .whereRef("q.tenant_id", "=", "rc.tenant_id")
+    .whereRef("q.id", "=", "rc.queue_id")
+    .where("rc.tenant_id", "=", contact.tenant_id)
+    .where("rc.id", "=", contact.id)
+    .returning(["rc.offer_expires_at", "q.offer_timeout_seconds"])
     .executeTakeFirstOrThrow();
   await trx
     .updateTable("agent_states")
@@ -163,7 +161,7 @@ async function makeOffer(trx: Trx, contact: ContactRow, agentId: string, notices
     .where("id", "=", contact.interaction_id)
     .execute();
   await appendEvents(trx, contact.tenant_id, contact.interaction_id, [
-    { type: "routing.offered", data: { contactId: contact.id, agentId, timeoutSeconds: queue.offer_timeout_seconds } },
+    { type: "routing.offered", data: { contactId: contact.id, agentId, timeoutSeconds: offered.offer_timeout_seconds } },
   ]);
   const offer: Offer = {
     contactId: contact.id,
@@ -171,7 +169,7 @@ async function makeOffer(trx: Trx, contact: ContactRow, agentId: string, notices
     interactionId: contact.interaction_id,
     queueId: contact.queue_id,
     agentId,
-    expiresAt: now.offer_expires_at!,
+    expiresAt: offered.offer_expires_at!,
   };
   notices.push({ kind: "offer", offer }, { kind: "queue", tenantId: contact.tenant_id, queueId: contact.queue_id });
   return offer;
@@ -233,7 +231,8 @@ export async function matchAgent(agentId: string): Promise<Offer | null> {
     const agent = await trx
       .selectFrom("agent_states as s")
       .innerJoin("agents as a", "a.user_id", "s.agent_id")
-      .select(["s.agent_id", "s.state", "s.idle_since", "a.skills", "a.languages", "a.proficiency"])
+      // The database's clock with it (no extra round trip): urgency must be computed on the clock the SQL orders by.
+      .select(["s.agent_id", "s.state", "s.idle_since", "a.skills", "a.languages", "a.proficiency", sql<Date>`now()`.as("now")])
       .where("s.agent_id", "=", agentId)
       .where("s.state", "=", "available")
       .forUpdate("s")
@@ -258,20 +257,13 @@ export async function matchAgent(agentId: string): Promise<Offer | null> {
       .skipLocked()
       .execute();
     const queueIds = [...new Set(contacts.map((c) => c.queue_id))];
-    const now = await dbNow(trx);
-    const best = pickContactForAgent(toCandidate(agent, queueIds), contacts.map(toWaiting), now);
+    const best = pickContactForAgent(toCandidate(agent, queueIds), contacts.map(toWaiting), agent.now.getTime());
     if (!best) return null;
     const row = contacts.find((c) => c.id === best.contactId)!;
     return makeOffer(trx, row, agentId, notices);
   });
   notifyAfterCommit(notices);
   return offer;
-}
-
-/** The database's clock: urgency must be computed on the same clock the SQL ordered by. */
-async function dbNow(trx: Trx): Promise<number> {
-  const { rows } = await sql<{ now: Date }>`select now() as now`.execute(trx);
-  return rows[0]!.now.getTime();
 }
 
 export interface EnqueueInput {
@@ -291,8 +283,8 @@ export interface EnqueueInput {
 export async function enqueue(input: EnqueueInput): Promise<{ contactId: string; duplicate: boolean; offer: Offer | null }> {
   const notices: RoutingNotice[] = [];
   const result = await withBureauScope(async (trx) => {
-    const { contactId, duplicate } = await insertContact(trx, input);
-    if (!duplicate) notices.push({ kind: "queue", tenantId: input.tenantId, queueId: (await queueOf(trx, input.tenantId, contactId))! });
+    const { contactId, duplicate, queueId } = await insertContact(trx, input);
+    if (!duplicate) notices.push({ kind: "queue", tenantId: input.tenantId, queueId });
     return { contactId, duplicate };
   });
   notifyAfterCommit(notices);
@@ -300,12 +292,8 @@ export async function enqueue(input: EnqueueInput): Promise<{ contactId: string;
   return { ...result, offer };
 }
 
-async function queueOf(trx: Trx, tenantId: string, contactId: string) {
-  const row = await trx.selectFrom("routing_contacts").select("queue_id").where("tenant_id", "=", tenantId).where("id", "=", contactId).executeTakeFirst();
-  return row?.queue_id;
-}
-
-export async function insertContact(trx: Trx, input: EnqueueInput): Promise<{ contactId: string; duplicate: boolean }> {
+/** Inserts the contact (or finds the interaction's live one: duplicate); queueId is the returned contact's queue. */
+export async function insertContact(trx: Trx, input: EnqueueInput): Promise<{ contactId: string; duplicate: boolean; queueId: string }> {
   const queue = await trx
     .selectFrom("queues")
     .select(["id", "priority", "language", "required_skills", "min_proficiency", "sl_threshold_seconds"])
@@ -342,12 +330,12 @@ export async function insertContact(trx: Trx, input: EnqueueInput): Promise<{ co
   if (!inserted) {
     const live = await trx
       .selectFrom("routing_contacts")
-      .select("id")
+      .select(["id", "queue_id"])
       .where("tenant_id", "=", input.tenantId)
       .where("interaction_id", "=", input.interactionId)
       .where("status", "in", ["waiting", "offered", "connected"])
       .executeTakeFirstOrThrow();
-    return { contactId: live.id, duplicate: true };
+    return { contactId: live.id, duplicate: true, queueId: live.queue_id };
   }
   await trx
     .updateTable("interactions")
@@ -358,7 +346,7 @@ export async function insertContact(trx: Trx, input: EnqueueInput): Promise<{ co
   await appendEvents(trx, input.tenantId, input.interactionId, [
     { type: "routing.queued", data: { contactId: inserted.id, queueId: queue.id, queueKey: input.queueKey, kind: input.kind ?? "call" } },
   ]);
-  return { contactId: inserted.id, duplicate: false };
+  return { contactId: inserted.id, duplicate: false, queueId: queue.id };
 }
 
 /**

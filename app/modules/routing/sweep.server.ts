@@ -3,14 +3,14 @@ import { appendEvents } from "../interactions/events.server";
 import { withBureauScope } from "../tenancy/scope.server";
 import { expireOffers, insertContact, matchContact } from "./acd.server";
 import { notifyAfterCommit, type RoutingNotice } from "./notify.server";
-import { i18nServer } from "../i18n/i18n.server";
+import { diskT } from "../i18n/disk-t.server";
 import { isLanguage } from "../i18n/config";
 import { moveOverflowedCall } from "../telephony/call-control.server";
 import { voiceFor } from "../telephony/twiml";
 
 async function callbackPromise(language: string): Promise<string> {
   const lng = isLanguage(language) ? language : "fa";
-  const t = await i18nServer.getFixedT(lng, "telephony");
+  const t = await diskT(lng, "telephony");
   return t("call.callbackPromise");
 }
 
