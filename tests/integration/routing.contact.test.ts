@@ -9,6 +9,7 @@ import {
   holdContact,
   resolveEscalation,
   resumeContact,
+  transferToAgent,
   transferToQueue,
 } from "~/modules/routing/contact.server";
 import { overflowDue, queueDueCallbacks, sweep } from "~/modules/routing/sweep.server";
@@ -92,6 +93,21 @@ describe("a contact after an agent takes it", () => {
     expect(moved.offer?.agentId).toBe(specialist.id);
     expect((await contactRow(moved.contactId)).enqueued_at).toEqual(original);
     expect((await agentState(agent.id)).state).toBe("wrap_up");
+    expect(await eventsOf(call.id)).toContain("contact.transferred");
+  });
+
+  it("transfers to a named colleague who serves the queue, and refuses one who cannot take it, changing nothing", async () => {
+    const { q, agent, call, author } = await connected();
+    const busyColleague = await makeAgent([q], { state: "break" });
+    await expect(transferToAgent(agent.id, author, busyColleague.id, "x")).rejects.toMatchObject({ key: "illegal" });
+    expect((await agentState(agent.id)).state).toBe("busy");
+    const colleague = await makeAgent([q], { idleSecondsAgo: 1 });
+    const offer = await transferToAgent(agent.id, author, colleague.id, "Knows the billing system");
+    expect(offer.agentId).toBe(colleague.id);
+    expect((await agentState(colleague.id)).state).toBe("offered");
+    expect((await agentState(agent.id)).state).toBe("wrap_up");
+    const notes = await owner.selectFrom("interaction_notes").select("body").where("interaction_id", "=", call.id).execute();
+    expect(notes.map((n) => n.body)).toContain("Knows the billing system");
     expect(await eventsOf(call.id)).toContain("contact.transferred");
   });
 

@@ -94,6 +94,7 @@ export function OfferCard({ contact, now, formRef }: { contact: DesktopContact; 
 
 export function ContactPanel({
   contact,
+  agentId,
   agentName,
   agentState,
   wrapupUntil,
@@ -103,6 +104,7 @@ export function ContactPanel({
   actionData,
 }: {
   contact: DesktopContact;
+  agentId: string;
   agentName: string;
   agentState: AgentState;
   wrapupUntil: string | null;
@@ -154,7 +156,7 @@ export function ContactPanel({
             ) : null}
           </section>
 
-          {inCall ? <TransferAndEscalate contact={contact} busy={busy} /> : null}
+          {inCall ? <TransferAndEscalate contact={contact} busy={busy} agentId={agentId} /> : null}
           {agentState === "wrap_up" ? <WrapUpForm contact={contact} wrapupUntil={wrapupUntil} now={now} actionData={actionData} busy={busy} /> : null}
           <NotesCard contact={contact} busy={busy} />
         </div>
@@ -167,7 +169,7 @@ export function ContactPanel({
   );
 }
 
-function TransferAndEscalate({ contact, busy }: { contact: DesktopContact; busy: boolean }) {
+function TransferAndEscalate({ contact, busy, agentId }: { contact: DesktopContact; busy: boolean; agentId: string }) {
   const { t } = useTranslation("agent");
   return (
     <section className="card" aria-labelledby="transfer-title">
@@ -188,6 +190,31 @@ function TransferAndEscalate({ contact, busy }: { contact: DesktopContact; busy:
           </select>
           <label htmlFor="transfer-note">{t("contact.transferNote")}</label>
           <textarea id="transfer-note" name="note" rows={2} maxLength={1000} />
+          <div>
+            <button type="submit" className="button button--ghost" disabled={busy}>
+              {t("contact.transferSubmit")}
+            </button>
+          </div>
+        </Form>
+      )}
+      {contact.transferAgents.filter((a) => a.id !== agentId).length === 0 ? (
+        <p className="muted">{t("contact.noTransferAgents")}</p>
+      ) : (
+        <Form method="post" className="form">
+          <CsrfInput />
+          <input type="hidden" name="intent" value="transferAgent" />
+          <label htmlFor="transfer-agent">{t("contact.transferToAgent")}</label>
+          <select id="transfer-agent" name="agentId" required>
+            {contact.transferAgents
+              .filter((a) => a.id !== agentId)
+              .map((a) => (
+                <option key={a.id} value={a.id}>
+                  {a.name}
+                </option>
+              ))}
+          </select>
+          <label htmlFor="transfer-agent-note">{t("contact.transferNote")}</label>
+          <textarea id="transfer-agent-note" name="note" rows={2} maxLength={1000} />
           <div>
             <button type="submit" className="button button--ghost" disabled={busy}>
               {t("contact.transferSubmit")}

@@ -122,7 +122,7 @@ export function AgentDesktop({ data, actionData }: { data: DesktopData; actionDa
         <main className="desktop__main" aria-live="polite">
           {contact && agent.state === "offered" ? <OfferCard contact={contact} now={now} formRef={acceptRef} /> : null}
           {contact && agent.state !== "offered" ? (
-            <ContactPanel contact={contact} agentName={agent.name} agentState={agent.state} wrapupUntil={agent.wrapupUntil} now={now} holdRef={holdRef} endRef={endRef} actionData={actionData} />
+            <ContactPanel contact={contact} agentId={agent.id} agentName={agent.name} agentState={agent.state} wrapupUntil={agent.wrapupUntil} now={now} holdRef={holdRef} endRef={endRef} actionData={actionData} />
           ) : null}
           {data.canHandleEscalations ? <EscalationList escalations={data.escalations} /> : null}
         </main>

@@ -1,7 +1,7 @@
 import type { Auth } from "../auth/guards.server";
 import { can } from "../auth/permissions";
 import { acceptOffer, changeAgentState, rejectOffer } from "../routing/acd.server";
-import { addNote, endContact, escalateContact, finishWrapUp, holdContact, resolveEscalation, resumeContact, transferToQueue } from "../routing/contact.server";
+import { addNote, endContact, escalateContact, finishWrapUp, holdContact, resolveEscalation, resumeContact, transferToAgent, transferToQueue } from "../routing/contact.server";
 import { RoutingError } from "../routing/acd.server";
 import { connectAccepted } from "../telephony/call-control.server";
 import { withBureauScope } from "../tenancy/scope.server";
@@ -61,6 +61,9 @@ export async function runDesktopAction(auth: Auth, action: DesktopAction): Promi
       return "escalated";
     case "transfer":
       await transferToQueue(agentId, author, action.queueKey, action.note);
+      return "transferred";
+    case "transferAgent":
+      await transferToAgent(agentId, author, action.agentId, action.note);
       return "transferred";
     case "wrapup": {
       const callbackAt = action.callbackIn ? new Date(Date.now() + Number(action.callbackIn) * 60_000) : null;

@@ -56,6 +56,8 @@ export interface DesktopContact {
   script: unknown | null;
   dispositions: DispositionOption[];
   transferQueues: { key: string; name: string }[];
+  /** Colleagues available right now for the contact's queue (a transfer to a named agent). */
+  transferAgents: { id: string; name: string }[];
 }
 
 export interface Escalation {
@@ -206,6 +208,17 @@ export async function readContact(trx: Trx, tenantId: string, contactId: string)
     .where("id", "<>", row.queue_id)
     .orderBy("name")
     .execute();
+  const transferAgents = await trx
+    .selectFrom("agent_queue_assignments as a")
+    .innerJoin("agent_states as s", "s.agent_id", "a.agent_id")
+    .innerJoin("users as u", "u.id", "a.agent_id")
+    .select(["u.id", "u.name"])
+    .where("a.tenant_id", "=", tenantId)
+    .where("a.queue_id", "=", row.queue_id)
+    .where("s.state", "=", "available")
+    .orderBy("u.name")
+    .limit(50)
+    .execute();
   return {
     contactId: row.id,
     interactionId: row.interaction_id,
@@ -229,6 +242,7 @@ export async function readContact(trx: Trx, tenantId: string, contactId: string)
       .filter((d) => !parents.has(d.id))
       .map((d) => ({ id: d.id, code: d.code, name: d.name, resolved: d.resolved, parentName: d.parent_name })),
     transferQueues,
+    transferAgents,
   };
 }
 

@@ -19,6 +19,7 @@ export const desktopActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("end") }),
   z.object({ intent: z.literal("note"), body: z.string({ required_error: msg.required }).trim().min(1, msg.required).max(4000, msg.tooLong(4000)) }),
   z.object({ intent: z.literal("escalate"), note: note(1000) }),
+  z.object({ intent: z.literal("transferAgent"), agentId: uuid, note: note(1000) }),
   z.object({ intent: z.literal("transfer"), queueKey: z.string({ required_error: msg.required }).trim().min(1, msg.required), note: note(1000) }),
   z.object({
     intent: z.literal("wrapup"),

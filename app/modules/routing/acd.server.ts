@@ -293,6 +293,26 @@ export async function enqueue(input: EnqueueInput): Promise<{ contactId: string;
 }
 
 /** Inserts the contact (or finds the interaction's live one: duplicate); queueId is the returned contact's queue. */
+/**
+ * Offers a contact to one named agent (a transfer to a colleague) inside the caller's transaction,
+ * which holds the contact. The agent row is claimed with SKIP LOCKED and must be available and serve
+ * the contact's queue; otherwise RoutingError("illegal") and nothing is offered.
+ */
+export async function offerToAgent(trx: Trx, tenantId: string, contactId: string, agentId: string, notices: RoutingNotice[]): Promise<Offer> {
+  const contact = await trx.selectFrom("routing_contacts as rc").select(CONTACT_COLUMNS).where("rc.tenant_id", "=", tenantId).where("rc.id", "=", contactId).executeTakeFirstOrThrow();
+  const agent = await trx
+    .selectFrom("agent_states as s")
+    .innerJoin("agent_queue_assignments as q", (j) => j.onRef("q.agent_id", "=", "s.agent_id").on("q.tenant_id", "=", tenantId).on("q.queue_id", "=", contact.queue_id))
+    .select("s.agent_id")
+    .where("s.agent_id", "=", agentId)
+    .where("s.state", "=", "available")
+    .forUpdate("s")
+    .skipLocked()
+    .executeTakeFirst();
+  if (!agent) throw new RoutingError("illegal", "that agent is not available for this queue");
+  return makeOffer(trx, contact, agentId, notices);
+}
+
 export async function insertContact(trx: Trx, input: EnqueueInput): Promise<{ contactId: string; duplicate: boolean; queueId: string }> {
   const queue = await trx
     .selectFrom("queues")

@@ -3,7 +3,7 @@ import { appendEvents } from "../interactions/events.server";
 import type { Trx } from "../platform/db.server";
 import { withBureauScope } from "../tenancy/scope.server";
 import { IllegalTransition, transition, type AgentEvent, type AgentState } from "./agent-state";
-import { insertContact, matchAgent, matchContact, RoutingError, type Offer } from "./acd.server";
+import { insertContact, matchAgent, matchContact, offerToAgent, RoutingError, type Offer } from "./acd.server";
 import { notifyAfterCommit, type RoutingNotice } from "./notify.server";
 
 /**
@@ -256,6 +256,36 @@ export async function transferToQueue(agentId: string, author: { userId: string;
   });
   notifyAfterCommit(notices);
   return { ...moved, offer: await matchContact(moved.tenantId, moved.contactId) };
+}
+
+/**
+ * Transfers the agent's connected contact to a named colleague who is available and serves the same
+ * queue: the colleague is offered it at once (ringing as usual), the note goes with it, and this agent
+ * wraps up. Refused (nothing changes) when the colleague is not available for that queue.
+ */
+export async function transferToAgent(agentId: string, author: { userId: string; label: string }, targetAgentId: string, note: string): Promise<Offer> {
+  if (targetAgentId === agentId) throw new RoutingError("illegal", "cannot transfer to oneself");
+  const notices: RoutingNotice[] = [];
+  const offer = await withBureauScope(async (trx) => {
+    const c = await lockAgentContact(trx, agentId);
+    if (c.state !== "busy" && c.state !== "on_hold") throw new RoutingError("illegal", "no connected contact");
+    const old = await trx
+      .selectFrom("routing_contacts as rc")
+      .innerJoin("queues as q", (j) => j.onRef("q.tenant_id", "=", "rc.tenant_id").onRef("q.id", "=", "rc.queue_id"))
+      .select(["rc.enqueued_at", "q.key"])
+      .where("rc.tenant_id", "=", c.tenantId)
+      .where("rc.id", "=", c.contactId)
+      .executeTakeFirstOrThrow();
+    await trx.updateTable("routing_contacts").set({ status: "completed", ended_at: sql`now()` }).where("tenant_id", "=", c.tenantId).where("id", "=", c.contactId).execute();
+    await setAgent(trx, agentId, c.state, next(c.state, { type: "end" }), { wrapup_until: await wrapupUntil(trx, c) }, notices, { transferredToAgent: targetAgentId });
+    if (note) await addNote(trx, c.tenantId, c.interactionId, author, note);
+    await trx.selectFrom("interactions").select("id").where("tenant_id", "=", c.tenantId).where("id", "=", c.interactionId).forUpdate().execute();
+    await appendEvents(trx, c.tenantId, c.interactionId, [{ type: "contact.transferred", data: { fromAgentId: agentId, toAgentId: targetAgentId } }]);
+    const { contactId } = await insertContact(trx, { tenantId: c.tenantId, interactionId: c.interactionId, queueKey: old.key, enqueuedAt: old.enqueued_at });
+    return offerToAgent(trx, c.tenantId, contactId, targetAgentId, notices);
+  });
+  notifyAfterCommit(notices);
+  return offer;
 }
 
 /**
