@@ -170,6 +170,36 @@ export function markedDays(holidays: readonly HolidayRow[], specialDays: readonl
   return marked;
 }
 
+/** A calendar day picked in the language's calendar, with the field's errors (holidays, special hours). */
+function DayField({
+  label,
+  field,
+  lang,
+  marked,
+  timeZone,
+}: {
+  label: string;
+  field: { id: string; name: string; initialValue?: unknown; errors?: string[]; errorId: string };
+  lang: Language;
+  marked: Record<string, "holiday" | "special">;
+  timeZone: string;
+}) {
+  return (
+    <Field label={label} htmlFor={field.id} errors={field.errors} errorId={field.errorId}>
+      <CalendarPicker
+        lang={lang}
+        name={field.name}
+        id={field.id}
+        value={typeof field.initialValue === "string" ? parseCalendarDay(field.initialValue, lang) : null}
+        invalid={!!field.errors}
+        describedBy={field.errors ? field.errorId : undefined}
+        marked={marked}
+        timeZone={timeZone}
+      />
+    </Field>
+  );
+}
+
 export function AddHolidayForm({
   lastResult,
   lang,
@@ -199,23 +229,7 @@ export function AddHolidayForm({
         <CsrfInput />
         <input type="hidden" name="intent" value="addHoliday" />
         <FormErrors errors={form.errors} />
-        <Field
-          label={t("holidays.day")}
-          htmlFor={fields.day.id}
-          errors={fields.day.errors}
-          errorId={fields.day.errorId}
-        >
-          <CalendarPicker
-            lang={lang}
-            name={fields.day.name}
-            id={fields.day.id}
-            value={typeof fields.day.initialValue === "string" ? parseCalendarDay(fields.day.initialValue, lang) : null}
-            invalid={!!fields.day.errors}
-            describedBy={fields.day.errors ? fields.day.errorId : undefined}
-            marked={marked}
-            timeZone={timeZone}
-          />
-        </Field>
+        <DayField label={t("holidays.day")} field={fields.day} lang={lang} marked={marked} timeZone={timeZone} />
         <Field label={t("holidays.name")} htmlFor={fields.name.id} errors={fields.name.errors} errorId={fields.name.errorId}>
           <input {...getInputProps(fields.name, { type: "text" })} />
         </Field>
@@ -305,23 +319,7 @@ export function SpecialDayForm({
         <CsrfInput />
         <input type="hidden" name="intent" value="setSpecial" />
         <FormErrors errors={form.errors} />
-        <Field
-          label={t("special.day")}
-          htmlFor={fields.day.id}
-          errors={fields.day.errors}
-          errorId={fields.day.errorId}
-        >
-          <CalendarPicker
-            lang={lang}
-            name={fields.day.name}
-            id={fields.day.id}
-            value={typeof fields.day.initialValue === "string" ? parseCalendarDay(fields.day.initialValue, lang) : null}
-            invalid={!!fields.day.errors}
-            describedBy={fields.day.errors ? fields.day.errorId : undefined}
-            marked={marked}
-            timeZone={timeZone}
-          />
-        </Field>
+        <DayField label={t("special.day")} field={fields.day} lang={lang} marked={marked} timeZone={timeZone} />
         <fieldset className="calendar-day">
           <legend>{t("special.ranges")}</legend>
           <FormErrors errors={fields.ranges.errors} />

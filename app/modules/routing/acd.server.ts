@@ -39,6 +39,8 @@ export interface Offer {
   queueId: string;
   agentId: string;
   expiresAt: Date;
+  /** The agent answers offers automatically (read with the agent row the match already locked). */
+  autoAnswer: boolean;
 }
 
 /** How many candidates a match looks at; the SQL already orders by the policy, the rest is filtering. */
@@ -131,7 +133,7 @@ async function recordAgentState(
 }
 
 /** Puts the pair together: the contact is offered, the agent rings. Both rows are locked by the caller. */
-async function makeOffer(trx: Trx, contact: ContactRow, agentId: string, notices: RoutingNotice[]): Promise<Offer> {
+async function makeOffer(trx: Trx, contact: ContactRow, agentId: string, autoAnswer: boolean, notices: RoutingNotice[]): Promise<Offer> {
   // The queue's ring time is read in the same statement (UPDATE ... FROM): one round trip less per offer.
   const offered = await trx
     .updateTable("routing_contacts as rc")
@@ -170,6 +172,7 @@ async function makeOffer(trx: Trx, contact: ContactRow, agentId: string, notices
     queueId: contact.queue_id,
     agentId,
     expiresAt: offered.offer_expires_at!,
+    autoAnswer,
   };
   notices.push({ kind: "offer", offer }, { kind: "queue", tenantId: contact.tenant_id, queueId: contact.queue_id });
   return offer;
@@ -199,7 +202,7 @@ export async function matchContact(tenantId: string, contactId: string): Promise
       .innerJoin("agent_queue_assignments as q", (j) =>
         j.onRef("q.agent_id", "=", "s.agent_id").on("q.tenant_id", "=", tenantId).on("q.queue_id", "=", contact.queue_id),
       )
-      .select(["s.agent_id", "s.state", "s.idle_since", "a.skills", "a.languages", "a.proficiency"])
+      .select(["s.agent_id", "s.state", "s.idle_since", "a.skills", "a.languages", "a.proficiency", "a.auto_answer"])
       .where("s.state", "=", "available")
       .$if(contact.required_skills.length > 0, (qb) => qb.where("a.skills", "@>", sql<string[]>`${contact.required_skills}::text[]`))
       .$if(contact.language !== null, (qb) => qb.where(sql<boolean>`${contact.language} = any(a.languages)`))
@@ -214,7 +217,8 @@ export async function matchContact(tenantId: string, contactId: string): Promise
       rows.map((r) => toCandidate(r, [contact.queue_id])),
     );
     if (!agent) return null;
-    return makeOffer(trx, contact, agent.agentId, notices);
+    const autoAnswer = rows.find((r) => r.agent_id === agent.agentId)?.auto_answer ?? false;
+    return makeOffer(trx, contact, agent.agentId, autoAnswer, notices);
   });
   notifyAfterCommit(notices);
   return offer;
@@ -232,7 +236,7 @@ export async function matchAgent(agentId: string): Promise<Offer | null> {
       .selectFrom("agent_states as s")
       .innerJoin("agents as a", "a.user_id", "s.agent_id")
       // The database's clock with it (no extra round trip): urgency must be computed on the clock the SQL orders by.
-      .select(["s.agent_id", "s.state", "s.idle_since", "a.skills", "a.languages", "a.proficiency", sql<Date>`now()`.as("now")])
+      .select(["s.agent_id", "s.state", "s.idle_since", "a.skills", "a.languages", "a.proficiency", "a.auto_answer", sql<Date>`now()`.as("now")])
       .where("s.agent_id", "=", agentId)
       .where("s.state", "=", "available")
       .forUpdate("s")
@@ -260,7 +264,7 @@ export async function matchAgent(agentId: string): Promise<Offer | null> {
     const best = pickContactForAgent(toCandidate(agent, queueIds), contacts.map(toWaiting), agent.now.getTime());
     if (!best) return null;
     const row = contacts.find((c) => c.id === best.contactId)!;
-    return makeOffer(trx, row, agentId, notices);
+    return makeOffer(trx, row, agentId, agent.auto_answer, notices);
   });
   notifyAfterCommit(notices);
   return offer;
@@ -303,14 +307,15 @@ export async function offerToAgent(trx: Trx, tenantId: string, contactId: string
   const agent = await trx
     .selectFrom("agent_states as s")
     .innerJoin("agent_queue_assignments as q", (j) => j.onRef("q.agent_id", "=", "s.agent_id").on("q.tenant_id", "=", tenantId).on("q.queue_id", "=", contact.queue_id))
-    .select("s.agent_id")
+    .innerJoin("agents as a", "a.user_id", "s.agent_id")
+    .select(["s.agent_id", "a.auto_answer"])
     .where("s.agent_id", "=", agentId)
     .where("s.state", "=", "available")
     .forUpdate("s")
     .skipLocked()
     .executeTakeFirst();
   if (!agent) throw new RoutingError("illegal", "that agent is not available for this queue");
-  return makeOffer(trx, contact, agentId, notices);
+  return makeOffer(trx, contact, agentId, agent.auto_answer, notices);
 }
 
 export async function insertContact(trx: Trx, input: EnqueueInput): Promise<{ contactId: string; duplicate: boolean; queueId: string }> {

@@ -25,7 +25,7 @@ export function onRoutingNotices(listener: Listener): () => void {
 export function notifyAfterCommit(notices: readonly RoutingNotice[]) {
   if (notices.length === 0) return;
   publishRoutingNotices(notices);
-  const offers = notices.flatMap((n) => (n.kind === "offer" ? [n.offer] : []));
+  const offers = notices.flatMap((n) => (n.kind === "offer" && n.offer.autoAnswer ? [n.offer] : []));
   if (offers.length) {
     // Loaded lazily: auto-answer uses the ACD, which uses this module.
     void import("./auto-answer.server").then((m) => m.autoAnswerOffers(offers)).catch(() => undefined);
