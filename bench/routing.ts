@@ -28,8 +28,9 @@ import { createTestDatabase, dropTestDatabase, ownerDb, TEST_SERVER } from "../t
  * arrivals are not throttled (open loop). The routing timer's sweep runs every second, as in the
  * workers process. Routing publishes to Redis after commit as deployed (nobody subscribes here).
  *
- * - ACD: arrival = enqueue() of a pre-created interaction (insert + immediate matchContact); the
- *   agent steps are acceptOffer, endContact, finishWrapUp (then matchAgent). One app pool of
+ * - ACD: arrival = enqueue() of a pre-created interaction (the insert and the match in one
+ *   transaction); the agent steps are acceptOffer, endContact, finishWrapUp (which offers the agent
+ *   its next contact in the same transaction). One app pool of
  *   DATABASE_POOL_MAX=10 connections (app role, RLS, bureau scope), as one process has.
  * - Baseline: a raw SKIP LOCKED claim loop on the same database with its own pool of 10 (app role):
  *   a job table and a worker table of the same sizes; an arrival inserts its job and claims the idle
@@ -41,7 +42,8 @@ import { createTestDatabase, dropTestDatabase, ownerDb, TEST_SERVER } from "../t
  * committed, on this process's clock. Every offer is seen at commit by the in-process routing notice
  * listener (notifyAfterCommit), whichever path made it (the enqueue itself, a freed agent's
  * matchAgent, the sweep), so contacts offered later are timed the same way; the database's own
- * offered_at - enqueued_at is printed as a cross-check. Contacts that were not offered at once are
+ * offered_at - enqueued_at is printed as a cross-check (0 for a contact offered in its enqueue
+ * transaction, whose now() is one instant). Contacts that were not offered at once are
  * split by whether an eligible agent was free when they were enqueued (reconstructed from
  * agent_state_events): with none free the wait is staffing (or, in an overloaded run, agents held up
  * by their own requests queueing for a connection), not the matcher. The 50 ms target applies to the
@@ -1075,7 +1077,7 @@ export default async function routingBench() {
     await baseline.close();
     systems.pop();
 
-    console.log(`ACD: enqueue / matchContact / accept / end / finishWrapUp + matchAgent, sweep every second, ${cfg.rate}/s for ${cfg.warmup} + ${cfg.seconds} s…`);
+    console.log(`ACD: enqueue (+ match) / accept / end / finishWrapUp (+ next match), sweep every second, ${cfg.rate}/s for ${cfg.warmup} + ${cfg.seconds} s…`);
     const acd = await acdSystem(fixture, owner);
     systems.push(acd);
     const run = await runLoad(acd, arrivals, cfg, {

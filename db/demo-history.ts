@@ -179,7 +179,7 @@ export async function seedHistory(trx: Trx, tenantIdsBySlug: ReadonlyMap<string,
       const batch = rows.slice(i, i + 400);
       const ids = await trx
         .insertInto("interactions")
-        .values(batch.map((r) => r.interaction as never))
+        .values(batch.map((r) => ({ ...(r.interaction as object), event_seq: r.events.length }) as never))
         .returning("id")
         .execute();
       await trx

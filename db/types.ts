@@ -173,6 +173,7 @@ export interface Interactions {
   disposition_id: string | null;
   ended_at: Timestamp | null;
   escalated_to: string | null;
+  event_seq: Generated<number>;
   flow_id: string | null;
   flow_version: number | null;
   from_number: string | null;

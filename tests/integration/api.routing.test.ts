@@ -82,6 +82,7 @@ async function interaction(tenantId: string, startedAt: string, over: Partial<{ 
       queue_id: over.queue_id ?? null,
       agent_id: over.agent_id ?? null,
       customer_id: over.customer_id ?? null,
+      event_seq: 1,
     })
     .returning("id")
     .executeTakeFirstOrThrow();

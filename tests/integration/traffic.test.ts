@@ -201,7 +201,7 @@ describe("the routing audit", () => {
     const call = async (events: { type: string; data: Record<string, unknown>; secondsAgo?: number }[]) => {
       const row = await owner
         .insertInto("interactions")
-        .values({ tenant_id: t.id, direction: "inbound", state: "queued", provider: "simulator" })
+        .values({ tenant_id: t.id, direction: "inbound", state: "queued", provider: "simulator", event_seq: events.length })
         .returning("id")
         .executeTakeFirstOrThrow();
       await owner

@@ -7,7 +7,7 @@ import { customerForNumber } from "../customers/customers.server";
 import { applyIvrActions, callEnded } from "../routing/ivr-bridge.server";
 import { readBusinessCalendar } from "../tenancy/calendar.server";
 import { withBureauScope, withTenant } from "../tenancy/scope.server";
-import { appendEvents, eventRows, type NewEvent } from "./events.server";
+import { appendEvents, updateWithEvents, type NewEvent } from "./events.server";
 import { isTerminalState, stateAfterIvrStep, stateOnProviderEnd, type InteractionState, type ProviderEndStatus } from "./states";
 
 /**
@@ -492,25 +492,24 @@ async function applyStepIn(
     { type: "ivr.step", at: now, idempotencyKey, data: stored },
     ...(to !== from ? [{ type: "state.changed", at: now, data: { from, to, cause: "ivr" } }] : []),
   ];
-  // The update rides along as a CTE: one round trip less on every webhook step.
-  await trx
-    .with("moved", (qb) =>
-      qb
-        .updateTable("interactions")
-        .set({
-          ivr_state: JSON.stringify(result.state),
-          language: result.state.language,
-          variables: JSON.stringify(result.state.variables),
-          state: to,
-          ...(endsNow ? { ended_at: now } : {}),
-        })
-        .where("tenant_id", "=", tenantId)
-        .where("id", "=", interactionId)
-        .returning("id"),
-    )
-    .insertInto("interaction_events")
-    .values(eventRows(tenantId, interactionId, events))
-    .execute();
+  // The update and the events are one statement: one round trip less on every webhook step.
+  await updateWithEvents(
+    trx,
+    trx
+      .updateTable("interactions")
+      .set({
+        ivr_state: JSON.stringify(result.state),
+        language: result.state.language,
+        variables: JSON.stringify(result.state.variables),
+        state: to,
+        ...(endsNow ? { ended_at: now } : {}),
+      })
+      .where("tenant_id", "=", tenantId)
+      .where("id", "=", interactionId),
+    tenantId,
+    interactionId,
+    events,
+  );
   return {
     actions: result.actions,
     status: result.state.status,

@@ -27,6 +27,11 @@ export const envSchema = z.object({
     .refine((u) => /^postgres(ql)?:/.test(u), "must be a postgres:// URL")
     .optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  /**
+   * on: the hot statements (tagged in the SQL) run as named prepared statements. off: behind a
+   * pooler that cannot keep them (PgBouncer in transaction mode before 1.21).
+   */
+  DATABASE_PREPARE: z.enum(["on", "off"]).default("on"),
   REDIS_URL: z.string().url().refine((u) => /^rediss?:/.test(u), "must be a redis:// URL"),
   /** Signs CSRF tokens; at least 32 characters. No default: a secret must be chosen. */
   SESSION_SECRET: z.string().min(32, "must be at least 32 characters"),

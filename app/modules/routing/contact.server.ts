@@ -1,9 +1,9 @@
 import { sql } from "kysely";
-import { appendEvents } from "../interactions/events.server";
+import { appendEvents, updateWithEvents } from "../interactions/events.server";
 import type { Trx } from "../platform/db.server";
 import { withBureauScope } from "../tenancy/scope.server";
 import { IllegalTransition, transition, type AgentEvent, type AgentState } from "./agent-state";
-import { insertContact, matchAgent, matchContact, offerToAgent, RoutingError, type Offer } from "./acd.server";
+import { insertContact, matchAgent, matchContact, offerAgentIn, offerToAgent, RoutingError, type AgentRow, type Offer } from "./acd.server";
 import { notifyAfterCommit, type RoutingNotice } from "./notify.server";
 
 /**
@@ -19,30 +19,41 @@ export interface AgentContact {
   contactId: string;
   interactionId: string;
   queueId: string;
+  /** The agent as the matcher reads it (skills, languages, proficiency), for the next offer. */
+  agent: AgentRow;
 }
 
 /**
- * The agent's current contact, locked; RoutingError("notOnContact") when it has none. Blocking locks
- * are always taken agent row first, then contact row (as in acd.server.ts), so two transactions
- * never wait on each other in opposite orders.
+ * The agent's current contact, with the agent's row locked; RoutingError("notOnContact") when it has
+ * none. Holding the agent row is what serializes changes to its contact: every transaction that waits
+ * for routing locks takes the agent's row before the contact's (as in acd.server.ts), and the
+ * contact's own updates below lock it in turn, so two transactions never wait on each other in
+ * opposite orders. One statement: the agent, its profile (for the next match) and the contact.
  */
 async function lockAgentContact(trx: Trx, agentId: string): Promise<AgentContact> {
-  const agent = await trx
-    .selectFrom("agent_states")
-    .select(["state", "contact_tenant_id", "contact_id"])
-    .where("agent_id", "=", agentId)
-    .forUpdate()
-    .executeTakeFirst();
-  if (!agent?.contact_id || !agent.contact_tenant_id) throw new RoutingError("notOnContact");
-  const rc = await trx
-    .selectFrom("routing_contacts")
-    .select(["tenant_id", "id", "interaction_id", "queue_id"])
-    .where("tenant_id", "=", agent.contact_tenant_id)
-    .where("id", "=", agent.contact_id)
-    .forUpdate()
-    .executeTakeFirst();
-  if (!rc) throw new RoutingError("notOnContact");
-  return { agentId, state: agent.state as AgentState, tenantId: rc.tenant_id, contactId: rc.id, interactionId: rc.interaction_id, queueId: rc.queue_id };
+  const read = () =>
+    sql<{ state: string; contact_tenant_id: string | null; contact_id: string | null; rc_id: string | null; interaction_id: string | null; queue_id: string | null } & AgentRow>`/* hk:routing-agent-contact */
+      select s.agent_id, s.state, s.idle_since, s.contact_tenant_id, s.contact_id, a.skills, a.languages, a.proficiency, a.auto_answer,
+        rc.id as rc_id, rc.interaction_id, rc.queue_id
+      from agent_states s
+      join agents a on a.user_id = s.agent_id
+      left join routing_contacts rc on rc.tenant_id = s.contact_tenant_id and rc.id = s.contact_id
+      where s.agent_id = ${agentId}
+      for update of s`.execute(trx);
+  let row = (await read()).rows[0];
+  // After waiting for the lock, Postgres re-checks the agent's newest row against the contact row it
+  // joined first; when the agent moved to another contact meanwhile, read again now that it is held.
+  if (row && row.contact_id && row.rc_id !== row.contact_id) row = (await read()).rows[0];
+  if (!row?.contact_id || !row.contact_tenant_id || !row.rc_id) throw new RoutingError("notOnContact");
+  return {
+    agentId,
+    state: row.state as AgentState,
+    tenantId: row.contact_tenant_id,
+    contactId: row.rc_id,
+    interactionId: row.interaction_id!,
+    queueId: row.queue_id!,
+    agent: row,
+  };
 }
 
 function next(from: AgentState, event: AgentEvent): AgentState {
@@ -82,13 +93,17 @@ async function setAgent(
 }
 
 async function setInteraction(trx: Trx, c: AgentContact, state: string, eventType: string, data: Record<string, unknown>, extra: Record<string, unknown> = {}) {
-  await trx
-    .updateTable("interactions")
-    .set({ state, ...(extra as Record<string, never>) })
-    .where("tenant_id", "=", c.tenantId)
-    .where("id", "=", c.interactionId)
-    .execute();
-  await appendEvents(trx, c.tenantId, c.interactionId, [{ type: eventType, data }]);
+  await updateWithEvents(
+    trx,
+    trx
+      .updateTable("interactions")
+      .set({ state, ...(extra as Record<string, never>) })
+      .where("tenant_id", "=", c.tenantId)
+      .where("id", "=", c.interactionId),
+    c.tenantId,
+    c.interactionId,
+    [{ type: eventType, data }],
+  );
 }
 
 async function withAgentContact<T>(agentId: string, fn: (trx: Trx, c: AgentContact, notices: RoutingNotice[]) => Promise<T>): Promise<T> {
@@ -167,16 +182,34 @@ export function endContact(agentId: string, why: "agent" | "caller" = "agent") {
   });
 }
 
+/**
+ * The contact ends and the agent wraps up, in one statement: the agent's wrap-up clock from the
+ * queue's setting, its state event, the contact completed, the interaction in wrap-up with its event.
+ */
 async function endConnected(trx: Trx, c: AgentContact, why: string, notices: RoutingNotice[]) {
-  await setAgent(trx, c.agentId, c.state, next(c.state, { type: "end" }), { wrapup_until: await wrapupUntil(trx, c) }, notices, { contactId: c.contactId, why });
-  await trx
-    .updateTable("routing_contacts")
-    .set({ status: "completed", ended_at: sql`now()` })
-    .where("tenant_id", "=", c.tenantId)
-    .where("id", "=", c.contactId)
-    .execute();
-  await setInteraction(trx, c, "wrap_up", "contact.ended", { agentId: c.agentId, why }, { wrapup_at: sql`now()` });
-  notices.push({ kind: "queue", tenantId: c.tenantId, queueId: c.queueId });
+  const to = next(c.state, { type: "end" });
+  await sql`/* hk:routing-end */
+    with q as (
+      select wrapup_seconds from queues where tenant_id = ${c.tenantId} and id = ${c.queueId}
+    ), agent as (
+      update agent_states
+      set state = ${to}, since = now(), idle_since = null, version = version + 1,
+        wrapup_until = now() + make_interval(secs => coalesce((select wrapup_seconds from q), 0))
+      where agent_id = ${c.agentId}
+    ), agent_event as (
+      insert into agent_state_events (agent_id, state, previous, data)
+      values (${c.agentId}, ${to}, ${c.state}, jsonb_build_object('contactId', ${c.contactId}::text, 'why', ${why}::text))
+    ), contact as (
+      update routing_contacts set status = 'completed', ended_at = now() where tenant_id = ${c.tenantId} and id = ${c.contactId}
+    ), moved as (
+      update interactions set state = 'wrap_up', wrapup_at = now(), event_seq = event_seq + 1
+      where tenant_id = ${c.tenantId} and id = ${c.interactionId}
+      returning event_seq
+    )
+    insert into interaction_events (tenant_id, interaction_id, seq, type, data)
+    select ${c.tenantId}, ${c.interactionId}, moved.event_seq, 'contact.ended', jsonb_build_object('agentId', ${c.agentId}::text, 'why', ${why}::text)
+    from moved`.execute(trx);
+  notices.push({ kind: "agent", agentId: c.agentId, state: to, reason: null }, { kind: "queue", tenantId: c.tenantId, queueId: c.queueId });
 }
 
 export interface WrapUpInput {
@@ -192,27 +225,38 @@ export interface WrapUpInput {
  * gets the next contact at once.
  */
 export async function finishWrapUp(agentId: string, author: { userId: string; label: string }, input: WrapUpInput): Promise<{ offer: Offer | null }> {
-  await withAgentContact(agentId, async (trx, c, notices) => {
+  const notices: RoutingNotice[] = [];
+  const offer = await withBureauScope(async (trx) => {
+    const c = await lockAgentContact(trx, agentId);
     if (c.state !== "wrap_up") throw new RoutingError("illegal", "not in wrap-up");
-    const disposition = await trx
-      .selectFrom("dispositions")
-      .select(["id", "code", "resolved"])
-      .where("tenant_id", "=", c.tenantId)
-      .where("id", "=", input.dispositionId)
-      .where("active", "=", true)
-      .executeTakeFirst();
-    if (!disposition) throw new RoutingError("dispositionRequired");
-    const interaction = await trx
-      .updateTable("interactions")
-      .set({ state: "completed", disposition_id: disposition.id, wrapup_notes: input.notes, ended_at: sql`coalesce(ended_at, now())` })
-      .where("tenant_id", "=", c.tenantId)
-      .where("id", "=", c.interactionId)
-      .returning(["from_number", "customer_id", "direction", "to_number"])
-      .executeTakeFirstOrThrow();
-    await appendEvents(trx, c.tenantId, c.interactionId, [
-      { type: "contact.disposed", data: { agentId, dispositionId: disposition.id, code: disposition.code, resolved: disposition.resolved } },
-    ]);
-    if (input.notes) await addNote(trx, c.tenantId, c.interactionId, author, input.notes);
+    const to = next(c.state, { type: "finishWrapUp" });
+    // One statement: nothing is written unless the disposition is an active one of the contact's tenant.
+    const { rows } = await sql<{ from_number: string | null; to_number: string | null; direction: string; customer_id: string | null }>`/* hk:routing-wrap */
+      with d as (
+        select id, code, resolved from dispositions where tenant_id = ${c.tenantId} and id = ${input.dispositionId} and active
+      ), moved as (
+        update interactions i
+        set state = 'completed', disposition_id = d.id, wrapup_notes = ${input.notes}, ended_at = coalesce(i.ended_at, now()), event_seq = i.event_seq + 1
+        from d where i.tenant_id = ${c.tenantId} and i.id = ${c.interactionId}
+        returning i.event_seq, i.from_number, i.to_number, i.direction, i.customer_id
+      ), event as (
+        insert into interaction_events (tenant_id, interaction_id, seq, type, data)
+        select ${c.tenantId}, ${c.interactionId}, moved.event_seq, 'contact.disposed',
+          jsonb_build_object('agentId', ${agentId}::text, 'dispositionId', d.id, 'code', d.code, 'resolved', d.resolved)
+        from moved, d
+      ), note as (
+        insert into interaction_notes (tenant_id, interaction_id, author_id, author_label, body)
+        select ${c.tenantId}, ${c.interactionId}, ${author.userId}, ${author.label}, ${input.notes}::text from d where ${input.notes}::text <> ''
+      ), agent as (
+        update agent_states
+        set state = ${to}, since = now(), idle_since = now(), version = version + 1, contact_tenant_id = null, contact_id = null, wrapup_until = null
+        where agent_id = ${agentId} and exists (select 1 from d)
+      ), agent_event as (
+        insert into agent_state_events (agent_id, state, previous) select ${agentId}, ${to}, ${c.state} from d
+      )
+      select from_number, to_number, direction, customer_id from moved`.execute(trx);
+    const interaction = rows[0];
+    if (!interaction) throw new RoutingError("dispositionRequired");
     if (input.callbackAt) {
       const number = interaction.direction === "inbound" ? interaction.from_number : interaction.to_number;
       if (number) {
@@ -230,9 +274,12 @@ export async function finishWrapUp(agentId: string, author: { userId: string; la
           .execute();
       }
     }
-    await setAgent(trx, agentId, c.state, next(c.state, { type: "finishWrapUp" }), { contact_tenant_id: null, contact_id: null, wrapup_until: null }, notices);
+    notices.push({ kind: "agent", agentId, state: to, reason: null });
+    // Available again: the next contact is offered in this same transaction.
+    return offerAgentIn(trx, { ...c.agent, state: to, idle_since: new Date() }, notices);
   });
-  return { offer: await matchAgent(agentId) };
+  notifyAfterCommit(notices);
+  return { offer };
 }
 
 /**
@@ -248,7 +295,6 @@ export async function transferToQueue(agentId: string, author: { userId: string;
     await trx.updateTable("routing_contacts").set({ status: "completed", ended_at: sql`now()` }).where("tenant_id", "=", c.tenantId).where("id", "=", c.contactId).execute();
     await setAgent(trx, agentId, c.state, next(c.state, { type: "end" }), { wrapup_until: await wrapupUntil(trx, c) }, notices, { transferredTo: queueKey });
     if (note) await addNote(trx, c.tenantId, c.interactionId, author, note);
-    await trx.selectFrom("interactions").select("id").where("tenant_id", "=", c.tenantId).where("id", "=", c.interactionId).forUpdate().execute();
     await appendEvents(trx, c.tenantId, c.interactionId, [{ type: "contact.transferred", data: { fromAgentId: agentId, toQueue: queueKey } }]);
     const { contactId } = await insertContact(trx, { tenantId: c.tenantId, interactionId: c.interactionId, queueKey, enqueuedAt: old.enqueued_at });
     notices.push({ kind: "queue", tenantId: c.tenantId, queueId: c.queueId });
@@ -279,7 +325,6 @@ export async function transferToAgent(agentId: string, author: { userId: string;
     await trx.updateTable("routing_contacts").set({ status: "completed", ended_at: sql`now()` }).where("tenant_id", "=", c.tenantId).where("id", "=", c.contactId).execute();
     await setAgent(trx, agentId, c.state, next(c.state, { type: "end" }), { wrapup_until: await wrapupUntil(trx, c) }, notices, { transferredToAgent: targetAgentId });
     if (note) await addNote(trx, c.tenantId, c.interactionId, author, note);
-    await trx.selectFrom("interactions").select("id").where("tenant_id", "=", c.tenantId).where("id", "=", c.interactionId).forUpdate().execute();
     await appendEvents(trx, c.tenantId, c.interactionId, [{ type: "contact.transferred", data: { fromAgentId: agentId, toAgentId: targetAgentId } }]);
     const { contactId } = await insertContact(trx, { tenantId: c.tenantId, interactionId: c.interactionId, queueKey: old.key, enqueuedAt: old.enqueued_at });
     return offerToAgent(trx, c.tenantId, contactId, targetAgentId, notices);

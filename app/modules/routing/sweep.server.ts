@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { appendEvents } from "../interactions/events.server";
 import { withBureauScope } from "../tenancy/scope.server";
-import { expireOffers, insertContact, matchContact } from "./acd.server";
+import { expireOffers, insertContact, matchableContacts, matchContact } from "./acd.server";
 import { notifyAfterCommit, type RoutingNotice } from "./notify.server";
 import { diskT } from "../i18n/disk-t.server";
 import { isLanguage } from "../i18n/config";
@@ -85,7 +85,7 @@ export async function overflowDue(limit = 100, scope: SweepScope = {}): Promise<
       .skipLocked()
       .execute();
     for (const r of rows) {
-      // The interaction's row lock numbers its events (a webhook may be appending to the same call).
+      // The interaction first, as a webhook step on the same call takes it: the two never cross.
       await trx.selectFrom("interactions").select("id").where("tenant_id", "=", r.tenant_id).where("id", "=", r.interaction_id).forUpdate().execute();
       await trx.updateTable("routing_contacts").set({ status: "overflowed", ended_at: sql`now()` }).where("tenant_id", "=", r.tenant_id).where("id", "=", r.id).execute();
       await appendEvents(trx, r.tenant_id, r.interaction_id, [{ type: "routing.overflow", data: { contactId: r.id, action: r.overflow_action } }]);
@@ -189,18 +189,7 @@ export async function queueDueCallbacks(now?: Date, limit = 50, scope: SweepScop
 
 /** Matching for waiting contacts whose triggers found every candidate locked at that moment. */
 export async function retryWaiting(limit = 200, scope: SweepScope = {}): Promise<number> {
-  const waiting = await withBureauScope((trx) =>
-    trx
-      .selectFrom("routing_contacts")
-      .select(["tenant_id", "id"])
-      .where("status", "=", "waiting")
-      .$if(scope.tenantIds !== undefined, (qb) => qb.where("tenant_id", "in", [...scope.tenantIds!, "00000000-0000-0000-0000-000000000000"]))
-      .orderBy("priority", "desc")
-      .orderBy("enqueued_at")
-      .limit(limit)
-      .execute(),
-  );
   let matched = 0;
-  for (const w of waiting) if (await matchContact(w.tenant_id, w.id)) matched++;
+  for (const w of await matchableContacts(limit, scope.tenantIds)) if (await matchContact(w.tenant_id, w.id)) matched++;
   return matched;
 }
