@@ -164,6 +164,10 @@ describe("the traffic generator", () => {
       expect(own.find((d) => d.id === call.disposition_id)?.choosable).toBe(true);
     }
     expect(calls.every((c) => c.ended_at !== null && ["completed", "abandoned", "callback", "failed"].includes(c.state))).toBe(true);
+    // A bot's answer takes the desktop's path: the call is bridged (recorded by the simulator provider).
+    const answered = calls.filter((c) => c.answered_at !== null).map((c) => c.id);
+    const bridged = await owner.selectFrom("interaction_events").select("interaction_id").where("interaction_id", "in", answered).where("type", "=", "call.bridged").execute();
+    expect(new Set(bridged.map((b) => b.interaction_id))).toEqual(new Set(answered));
     const ended = await owner
       .selectFrom("interaction_events")
       .select((eb) => eb.fn.count<string>("interaction_id").distinct().as("n"))

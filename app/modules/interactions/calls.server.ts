@@ -400,7 +400,13 @@ export async function applyStep(tenantId: string, interactionId: string, event: 
 async function handToRouting(tenantId: string, interactionId: string, outcome: Pick<StepOutcome, "actions" | "status">) {
   const { actions } = outcome;
   if (actions.some((a) => a.type === "enqueue" || a.type === "leaveQueue" || a.type === "createCallbackTask")) {
-    await applyIvrActions(tenantId, interactionId, actions);
+    const routed = await applyIvrActions(tenantId, interactionId, actions);
+    // Turned away after hours: the simulator is its own provider, so it hangs the line up here (a
+    // TwiML provider hangs up on the <Hangup> it was sent and reports the end with its duration).
+    if (routed.afterHours?.endSimulatedCall) {
+      await endCall(tenantId, interactionId, "completed");
+      return;
+    }
   }
   // The call left the IVR for good (the caller hung up in the queue, a transfer out): nothing stays routed.
   if (outcome.status === "ended" || outcome.status === "transferred") await callEnded(tenantId, interactionId);

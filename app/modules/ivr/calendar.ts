@@ -101,3 +101,45 @@ export function calendarStatus(calendar: BusinessCalendar, at: Date): CalendarSt
 export function isOpenAt(calendar: BusinessCalendar, at: Date): boolean {
   return calendarStatus(calendar, at) === "open";
 }
+
+const DAY_MS = 86_400_000;
+
+/** The UTC instant of a local wall-clock time in a zone (two passes, so a zone offset change is honoured). */
+export function instantOfLocal(day: string, minutes: number, timeZone: string = DEFAULT_TIME_ZONE): Date {
+  const [y, m, d] = day.split("-").map(Number) as [number, number, number];
+  const wall = Date.UTC(y, m - 1, d) + minutes * 60_000;
+  let guess = wall;
+  for (let i = 0; i < 2; i++) {
+    const local = localTimeIn(new Date(guess), timeZone);
+    const [ly, lm, ld] = local.day.split("-").map(Number) as [number, number, number];
+    const seen = Date.UTC(ly, lm - 1, ld) + local.minutes * 60_000;
+    guess += wall - seen;
+  }
+  return new Date(guess);
+}
+
+/**
+ * When the tenant next opens after an instant (the start of its next open range, skipping holidays
+ * and honouring special hours), or null when it does not open within the horizon. An instant inside
+ * an open range is answered with itself.
+ */
+export function nextOpening(calendar: BusinessCalendar, at: Date, horizonDays = 21): Date | null {
+  const zone = calendar.timeZone || DEFAULT_TIME_ZONE;
+  if (calendarStatus(calendar, at) === "open") return at;
+  const start = localTimeIn(at, zone);
+  for (let offset = 0; offset <= horizonDays; offset++) {
+    // Noon of the local day `offset` days on, read back in the zone: its day and weekday.
+    const [y, m, d] = start.day.split("-").map(Number) as [number, number, number];
+    const probe = localTimeIn(instantOfLocal(new Date(Date.UTC(y, m - 1, d) + offset * DAY_MS).toISOString().slice(0, 10), 12 * 60, zone), zone);
+    if (calendar.holidays.some((h) => h.day === probe.day)) continue;
+    const special = (calendar.specialHours ?? []).filter((r) => r.day === probe.day);
+    const ranges = (special.length > 0 ? special : calendar.hours.filter((r) => r.weekday === probe.weekday))
+      .map((r) => minutesOf(r.opens))
+      .sort((a, b) => a - b);
+    for (const opens of ranges) {
+      if (offset === 0 && opens <= start.minutes) continue;
+      return instantOfLocal(probe.day, opens, zone);
+    }
+  }
+  return null;
+}

@@ -1,8 +1,14 @@
 import { sql } from "kysely";
 import { customerForNumber } from "../customers/customers.server";
+import { isLanguage } from "../i18n/config";
+import { diskT } from "../i18n/disk-t.server";
 import { appendEvents } from "../interactions/events.server";
+import { isOpenAt, nextOpening } from "../ivr/calendar";
 import type { IvrAction } from "../ivr/interpreter";
 import { logger } from "../platform/logger.server";
+import { moveOverflowedCall } from "../telephony/call-control.server";
+import { voiceFor } from "../telephony/twiml";
+import { readBusinessCalendar } from "../tenancy/calendar.server";
 import { withBureauScope, withTenant } from "../tenancy/scope.server";
 import { enqueue, matchAgent, RoutingError, type Offer } from "./acd.server";
 import { callerHungUp } from "./contact.server";
@@ -21,17 +27,29 @@ import { notifyAfterCommit, type RoutingNotice } from "./notify.server";
 export interface BridgeResult {
   contactId: string | null;
   offer: Offer | null;
+  /**
+   * The queue was closed and took its after-hours action instead: the caller has been told (TwiML
+   * provider) and the platform's own (simulated) call should now end.
+   */
+  afterHours: { action: AfterHours; endSimulatedCall: boolean } | null;
 }
 
-export async function applyIvrActions(tenantId: string, interactionId: string, actions: readonly IvrAction[]): Promise<BridgeResult> {
-  let result: BridgeResult = { contactId: null, offer: null };
+type AfterHours = "callback" | "voicemail" | "message";
+
+export async function applyIvrActions(tenantId: string, interactionId: string, actions: readonly IvrAction[], now = new Date()): Promise<BridgeResult> {
+  let result: BridgeResult = { contactId: null, offer: null, afterHours: null };
   for (const action of actions) {
     if (action.type === "leaveQueue") await leaveQueue(tenantId, interactionId);
     else if (action.type === "createCallbackTask") await createCallback(tenantId, interactionId, action);
     else if (action.type === "enqueue") {
+      const closed = await afterHours(tenantId, interactionId, action.queueId, now);
+      if (closed) {
+        result = { ...result, afterHours: closed };
+        continue;
+      }
       try {
         const r = await enqueue({ tenantId, interactionId, queueKey: action.queueId });
-        result = { contactId: r.contactId, offer: r.offer };
+        result = { ...result, contactId: r.contactId, offer: r.offer };
       } catch (error) {
         // A flow published before its queue was deleted: the caller stays on hold music and the
         // event says why; the publish-time validator normally prevents it.
@@ -43,6 +61,68 @@ export async function applyIvrActions(tenantId: string, interactionId: string, a
     }
   }
   return result;
+}
+
+/**
+ * A call that reaches a queue while the tenant is closed (its calendar: hours, special days,
+ * holidays) gets the queue's after-hours behaviour instead of waiting: "queue" keeps it queueing (a
+ * line staffed around the clock), "callback" and "voicemail" keep the number as a callback task due
+ * when the tenant next opens, "message" says the closed message. The caller hears why and the call
+ * ends. Null: open, or the queue keeps queueing, or the queue is unknown (enqueue reports that).
+ */
+async function afterHours(tenantId: string, interactionId: string, queueKey: string, now: Date): Promise<BridgeResult["afterHours"]> {
+  const decided = await withTenant(tenantId, async (trx) => {
+    const queue = await trx.selectFrom("queues").select(["id", "after_hours"]).where("tenant_id", "=", tenantId).where("key", "=", queueKey).executeTakeFirst();
+    if (!queue || queue.after_hours === "queue") return null;
+    const calendar = await readBusinessCalendar(trx, tenantId);
+    if (isOpenAt(calendar, now)) return null;
+    const action = queue.after_hours as AfterHours;
+    const call = await trx
+      .selectFrom("interactions")
+      .select(["from_number", "to_number", "direction", "customer_id", "provider", "language", "state"])
+      .where("tenant_id", "=", tenantId)
+      .where("id", "=", interactionId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!call || ["completed", "abandoned", "failed", "callback"].includes(call.state)) return null;
+    const number = call.direction === "inbound" ? call.from_number : call.to_number;
+    const opensAt = nextOpening(calendar, now);
+    const keepsNumber = action !== "message" && number !== null;
+    if (keepsNumber) {
+      await trx
+        .insertInto("callback_tasks")
+        .values({
+          tenant_id: tenantId,
+          interaction_id: interactionId,
+          customer_id: call.customer_id,
+          queue_id: queue.id,
+          number: number!,
+          reason: action === "voicemail" ? "voicemail" : "after_hours",
+          due_at: opensAt ?? now,
+        })
+        .onConflict((oc) => oc.columns(["tenant_id", "interaction_id"]).where("interaction_id", "is not", null).doNothing())
+        .execute();
+    }
+    await trx
+      .updateTable("interactions")
+      .set({ state: keepsNumber ? "callback" : "completed", queue_id: queue.id })
+      .where("tenant_id", "=", tenantId)
+      .where("id", "=", interactionId)
+      .execute();
+    await appendEvents(trx, tenantId, interactionId, [
+      { type: "routing.afterHours", data: { queueId: queue.id, queueKey, action, callbackDueAt: keepsNumber ? (opensAt ?? now).toISOString() : null } },
+    ]);
+    return { action, keepsNumber, provider: call.provider, language: call.language };
+  });
+  if (!decided) return null;
+  const lng = isLanguage(decided.language) ? decided.language : "fa";
+  const t = await diskT(lng, "telephony");
+  const text = t(decided.keepsNumber ? "call.afterHoursCallback" : "call.closedMessage");
+  await moveOverflowedCall(tenantId, interactionId, decided.action === "message" ? "message" : decided.action, null, {
+    text,
+    language: voiceFor(lng).language ?? lng,
+  });
+  return { action: decided.action, endSimulatedCall: decided.provider === "simulator" };
 }
 
 /** Links the call to the tenant's customer with the caller's number (the 360 view's key). */

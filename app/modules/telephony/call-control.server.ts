@@ -128,13 +128,14 @@ export async function dialForInteraction(tenantId: string, interactionId: string
 }
 
 /**
- * A waiting caller the queue overflowed: to an external number the live call is dialled there; to a
- * callback or voicemail the caller hears the promise (already a callback task) and the call ends.
+ * A waiting caller the queue overflowed (or a closed queue turned away): to an external number the
+ * live call is dialled there; to a callback or voicemail the caller hears the promise (already a
+ * callback task), with "message" the closed message, and the call ends.
  */
 export async function moveOverflowedCall(
   tenantId: string,
   interactionId: string,
-  action: "external" | "callback" | "voicemail",
+  action: "external" | "callback" | "voicemail" | "message",
   externalNumber: string | null,
   promise: { text: string; language: string } | null,
   client: TwilioClient | null = twilioClientFromEnv(),

@@ -269,6 +269,10 @@ export function transcriptOf(call: Call & { events: CallEvent[] }, t: RenderCont
       const actions = data.actions ?? [];
       for (const line of simulatorView(actions, { callLanguage: lng, t })) out.push({ seq: event.seq, kind: line.kind, text: line.text, language: line.language });
       for (const a of actions) if (a.type === "setLanguage") lng = a.language;
+    } else if (event.type === "routing.afterHours") {
+      // What the caller heard when a closed queue turned the call away.
+      const key = event.data.callbackDueAt ? "telephony:call.afterHoursCallback" : "telephony:call.closedMessage";
+      out.push({ seq: event.seq, kind: "prompt", language: lng, text: t(key, { lng }) });
     } else if (event.type === "call.ended") {
       out.push({ seq: event.seq, kind: "ended", language: lng, text: t("voice:transcript.callOver", { lng }) });
     }

@@ -10,6 +10,7 @@ import type { Flow } from "../ivr/model";
 import { logger as rootLogger } from "../platform/logger.server";
 import { listDispositions, type Disposition } from "../queues/dispositions.server";
 import { acceptOffer, changeAgentState, rejectOffer, RoutingError } from "../routing/acd.server";
+import { connectAccepted } from "../telephony/call-control.server";
 import { endContact, finishWrapUp, holdContact, resumeContact } from "../routing/contact.server";
 import { onRoutingNotices } from "../routing/notify.server";
 import { agentLiveStates, routableAgents, type AgentLiveState, type RoutableAgent } from "../routing/roster.server";
@@ -678,6 +679,8 @@ class Bot {
     }
     this.ringing = null;
     const accepted = await acceptOffer(this.agent.agentId, contactId);
+    // The same step a desktop's Accept takes: the simulator records the bridge as the provider would.
+    await connectAccepted(accepted, this.agent.agentId);
     this.gen.stats.answeredByBots++;
     this.talking = { contactId, interactionId: accepted.interactionId, since: Date.now(), heldAt: null, held: false, endAskedAt: null };
     this.gen.callers.get(accepted.interactionId)?.answeredByBot(this.agent.agentId);
