@@ -74,6 +74,31 @@ export interface AgentStates {
   wrapup_until: Timestamp | null;
 }
 
+export interface BillingRunItems {
+  error: string | null;
+  invoice_id: string | null;
+  run_id: string;
+  status: Generated<string>;
+  step: string | null;
+  tenant_id: string;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface BillingRuns {
+  calendar: string;
+  created_at: Generated<Timestamp>;
+  finalize: Generated<boolean>;
+  finished_at: Timestamp | null;
+  id: Generated<string>;
+  period_label: string;
+  started_by: string | null;
+  status: Generated<string>;
+  tenants_done: Generated<number>;
+  tenants_failed: Generated<number>;
+  tenants_total: Generated<number>;
+  trigger: Generated<string>;
+}
+
 export interface BureauApiKeys {
   created_at: Generated<Timestamp>;
   created_by: string | null;
@@ -99,10 +124,17 @@ export interface BureauAuditLog {
 }
 
 export interface BureauSettings {
+  billing_calendar: Generated<string>;
+  billing_email: string | null;
   currency_display: Generated<string>;
   default_locale: Generated<string>;
   id: Generated<boolean>;
+  invoice_prefix: Generated<string>;
+  legal_address: Generated<string>;
+  legal_name: Generated<string>;
   name: string;
+  payment_terms_days: Generated<number>;
+  tax_id: Generated<string>;
   time_zone: Generated<string>;
   updated_at: Generated<Timestamp>;
 }
@@ -180,6 +212,7 @@ export interface Interactions {
   id: Generated<string>;
   ivr_state: Json | null;
   language: Generated<string>;
+  metered_seq: Generated<number>;
   phone_number_id: string | null;
   provider: string;
   provider_call_id: string | null;
@@ -192,6 +225,76 @@ export interface Interactions {
   variables: Generated<Json>;
   wrapup_at: Timestamp | null;
   wrapup_notes: Generated<string>;
+}
+
+export interface InvoiceDocuments {
+  created_at: Generated<Timestamp>;
+  invoice_id: string;
+  locale: string;
+  pdf: Buffer;
+  tenant_id: string;
+}
+
+export interface InvoiceLines {
+  amount: Int8;
+  base_amount: Int8 | null;
+  description_key: string;
+  invoice_id: string;
+  kind: string | null;
+  line_no: number;
+  params: Generated<Json>;
+  price_unit: string | null;
+  quantity: Int8 | null;
+  quantity_unit: string | null;
+  rate_bp: number | null;
+  tenant_id: string;
+  type: string;
+  unit_price: Int8 | null;
+  unit_quantity: number | null;
+}
+
+export interface InvoiceNumberCounter {
+  id: Generated<boolean>;
+  last_number: Generated<Int8>;
+}
+
+export interface Invoices {
+  amount_paid: Generated<Int8>;
+  base_fee_amount: Generated<Int8>;
+  calendar: string;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  credit_for_invoice_id: string | null;
+  currency: string;
+  due_at: Timestamp | null;
+  finalized_at: Timestamp | null;
+  id: Generated<string>;
+  issued_at: Timestamp | null;
+  kind: Generated<string>;
+  locale: string;
+  minimum_topup_amount: Generated<Int8>;
+  number: string | null;
+  number_seq: Int8 | null;
+  paid_at: Timestamp | null;
+  period_end: Timestamp;
+  period_label: string;
+  period_start: Timestamp;
+  rated: Generated<Json>;
+  reason: Generated<string>;
+  sent_at: Timestamp | null;
+  sla_credit_amount: Generated<Int8>;
+  status: Generated<string>;
+  stripe_invoice_id: string | null;
+  subtotal: Generated<Int8>;
+  tenant_id: string;
+  time_zone: string;
+  total: Generated<Int8>;
+  updated_at: Generated<Timestamp>;
+  usage_amount: Generated<Int8>;
+  usage_events_count: Generated<number>;
+  vat_amount: Generated<Int8>;
+  vat_rate_bp: Generated<number>;
+  voided_at: Timestamp | null;
 }
 
 export interface IvrFlows {
@@ -217,6 +320,7 @@ export interface IvrFlowVersions {
 }
 
 export interface MailOutbox {
+  attachments: Generated<Json>;
   created_at: Generated<Timestamp>;
   html_body: string | null;
   id: Generated<string>;
@@ -232,6 +336,20 @@ export interface PasswordResetTokens {
   id: string;
   used_at: Timestamp | null;
   user_id: string;
+}
+
+export interface Payments {
+  amount: Int8;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  invoice_id: string;
+  method: string;
+  note: Generated<string>;
+  received_at: Timestamp;
+  recorded_by: string | null;
+  reference: Generated<string>;
+  stripe_event_id: string | null;
+  tenant_id: string;
 }
 
 export interface Queues {
@@ -256,6 +374,16 @@ export interface Queues {
   tenant_id: string;
   updated_at: Generated<Timestamp>;
   wrapup_seconds: Generated<number>;
+}
+
+export interface RatePlanVersions {
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  definition: Json;
+  effective_from: Timestamp;
+  note: Generated<string>;
+  tenant_id: string;
+  version: number;
 }
 
 export interface RoutingContacts {
@@ -306,6 +434,20 @@ export interface Sessions {
   two_factor_verified: Generated<boolean>;
   user_agent: string | null;
   user_id: string;
+}
+
+export interface StripeCustomers {
+  created_at: Generated<Timestamp>;
+  customer_id: string;
+  tenant_id: string;
+}
+
+export interface StripeEvents {
+  id: string;
+  outcome: Generated<string>;
+  processed_at: Timestamp | null;
+  received_at: Generated<Timestamp>;
+  type: string;
 }
 
 export interface TenantApiKeys {
@@ -367,16 +509,20 @@ export interface TenantPhoneNumbers {
 }
 
 export interface Tenants {
+  billing_email: string | null;
   brand_color: Generated<string>;
   created_at: Generated<Timestamp>;
   currency: Generated<string>;
   default_locale: Generated<string>;
   id: Generated<string>;
+  legal_address: Generated<string>;
+  legal_name: Generated<string>;
   logo_data_url: string | null;
   name: string;
   slug: string;
   status: Generated<string>;
   suspended_at: Timestamp | null;
+  tax_id: Generated<string>;
   time_zone: Generated<string>;
   updated_at: Generated<Timestamp>;
 }
@@ -387,6 +533,21 @@ export interface TenantSpecialHours {
   id: Generated<string>;
   note: Generated<string>;
   opens_at: string;
+  tenant_id: string;
+}
+
+export interface UsageEvents {
+  id: Generated<Int8>;
+  idempotency_key: string;
+  interaction_id: string | null;
+  kind: string;
+  occurred_at: Timestamp;
+  plan_version: number | null;
+  quantity: Int8;
+  raw_quantity: Int8;
+  recorded_at: Generated<Timestamp>;
+  source_seq: number | null;
+  stripe_reported_at: Timestamp | null;
   tenant_id: string;
 }
 
@@ -414,6 +575,8 @@ export interface DB {
   agent_state_events: AgentStateEvents;
   agent_states: AgentStates;
   agents: Agents;
+  billing_run_items: BillingRunItems;
+  billing_runs: BillingRuns;
   bureau_api_keys: BureauApiKeys;
   bureau_audit_log: BureauAuditLog;
   bureau_settings: BureauSettings;
@@ -423,15 +586,23 @@ export interface DB {
   interaction_events: InteractionEvents;
   interaction_notes: InteractionNotes;
   interactions: Interactions;
+  invoice_documents: InvoiceDocuments;
+  invoice_lines: InvoiceLines;
+  invoice_number_counter: InvoiceNumberCounter;
+  invoices: Invoices;
   ivr_flow_versions: IvrFlowVersions;
   ivr_flows: IvrFlows;
   mail_outbox: MailOutbox;
   password_reset_tokens: PasswordResetTokens;
+  payments: Payments;
   queues: Queues;
+  rate_plan_versions: RatePlanVersions;
   routing_contacts: RoutingContacts;
   script_versions: ScriptVersions;
   scripts: Scripts;
   sessions: Sessions;
+  stripe_customers: StripeCustomers;
+  stripe_events: StripeEvents;
   tenant_api_keys: TenantApiKeys;
   tenant_audit_log: TenantAuditLog;
   tenant_business_hours: TenantBusinessHours;
@@ -440,6 +611,7 @@ export interface DB {
   tenant_phone_numbers: TenantPhoneNumbers;
   tenant_special_hours: TenantSpecialHours;
   tenants: Tenants;
+  usage_events: UsageEvents;
   user_staff_roles: UserStaffRoles;
   users: Users;
 }

@@ -21,12 +21,14 @@ try {
 const { logger } = await import("../app/modules/platform/logger.server");
 const { closeDb } = await import("../app/modules/platform/db.server");
 const { closeRedis } = await import("../app/modules/platform/redis.server");
-const { closeQueues, QUEUE_NAMES, queuePrefix } = await import("../app/modules/platform/queues.server");
+const { closeQueues, QUEUE_NAMES, queuePrefix, upsertSchedules } = await import("../app/modules/platform/queues.server");
 const { closeMailTransport } = await import("../app/modules/mail/transport.server");
 const { startWorkers } = await import("./runner");
 const { startRoutingTimer } = await import("./routing-timer");
 
 const running = startWorkers();
+// Repeating jobs (metering, the monthly close's schedule): upserts, so every process may register them.
+await upsertSchedules().catch((err: unknown) => logger.error({ err }, "registering schedules failed"));
 const routingTimer = startRoutingTimer();
 logger.info({ queues: QUEUE_NAMES, prefix: queuePrefix() }, "workers started");
 

@@ -4,6 +4,7 @@ import * as m2026112202 from "./2026112202_ivr";
 import * as m2026112203 from "./2026112203_special_hours";
 import * as m2026112204 from "./2026112204_routing";
 import * as m2026120301 from "./2026120301_event_seq";
+import * as m2026120302 from "./2026120302_billing";
 
 /**
  * Every migration, by name (timestamp order). A static list rather than a folder scan, so the same
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   "2026112203_special_hours": m2026112203,
   "2026112204_routing": m2026112204,
   "2026120301_event_seq": m2026120301,
+  "2026120302_billing": m2026120302,
 };

@@ -74,6 +74,27 @@ beforeAll(async () => {
       .insertInto("script_versions")
       .values({ tenant_id: t.id, script_id: script.id, version: 1, status: "draft", definition: JSON.stringify({ opening: [], body: [], closing: [] }) })
       .execute();
+    // Billing (issue 5).
+    await owner.insertInto("rate_plan_versions").values({ tenant_id: t.id, version: 1, effective_from: new Date("2026-01-01T00:00:00Z"), definition: JSON.stringify({}) }).execute();
+    await owner
+      .insertInto("usage_events")
+      .values({ tenant_id: t.id, kind: "inbound_minutes", quantity: "60", raw_quantity: "60", occurred_at: new Date(), idempotency_key: `rls:${t.id}`, interaction_id: call.id, source_seq: 1 })
+      .execute();
+    const invoice = await owner
+      .insertInto("invoices")
+      .values({ tenant_id: t.id, period_start: new Date("2026-10-31T20:30:00Z"), period_end: new Date("2026-11-30T20:30:00Z"), period_label: "2026-11", calendar: "gregorian", currency: "IRR", time_zone: "Asia/Tehran", locale: "fa" })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await owner.insertInto("invoice_lines").values({ tenant_id: t.id, invoice_id: invoice.id, line_no: 1, type: "base_fee", description_key: "billing:invoice.lines.baseFee", amount: "1000" }).execute();
+    await owner.insertInto("invoice_documents").values({ tenant_id: t.id, invoice_id: invoice.id, locale: "fa", pdf: Buffer.from("%PDF-1.4") }).execute();
+    const run = await owner.insertInto("billing_runs").values({ period_label: "2026-11", calendar: "gregorian" }).returning("id").executeTakeFirstOrThrow();
+    await owner.insertInto("billing_run_items").values({ tenant_id: t.id, run_id: run.id }).execute();
+    await owner.insertInto("stripe_customers").values({ tenant_id: t.id, customer_id: `cus_${t.id.slice(0, 8)}` }).execute();
+    await owner.updateTable("invoices").set({ status: "finalized", number_seq: String(Math.floor(Math.random() * 1e9)), number: `RLS-${t.id.slice(0, 6)}` }).where("id", "=", invoice.id).execute();
+    await owner
+      .insertInto("payments")
+      .values({ tenant_id: t.id, invoice_id: invoice.id, amount: "500", method: "bank_transfer", reference: "r", received_at: new Date() })
+      .execute();
   }
   void clientB;
   const { rows } = await sql<{ table_name: string }>`
@@ -155,7 +176,11 @@ describe("row-level security", () => {
       const insert = sql`insert into ${sql.table(table)} (${sql.join(names.map((n) => sql.ref(n)))}) values (${sql.join(
         names.map((n) => {
           const v = values[n];
-          return Array.isArray(v) ? sql`${v}::text[]` : v !== null && typeof v === "object" && !(v instanceof Date) ? sql`${JSON.stringify(v)}::jsonb` : sql`${v}`;
+          return Array.isArray(v)
+            ? sql`${v}::text[]`
+            : v !== null && typeof v === "object" && !(v instanceof Date) && !Buffer.isBuffer(v)
+              ? sql`${JSON.stringify(v)}::jsonb`
+              : sql`${v}`;
         }),
       )})`;
       await expect(withTenant(tenantA.id, (trx) => insert.execute(trx)), table).rejects.toThrow(/row-level security/);

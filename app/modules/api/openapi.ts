@@ -4,6 +4,7 @@ import { INTERACTION_STATES } from "../interactions/states";
 import { NODE_TYPES } from "../ivr/model";
 import { ISSUE_CODES } from "../ivr/validator";
 import { AFTER_HOURS_ACTIONS, OVERFLOW_ACTIONS, QUEUE_CHANNELS, QUEUE_LIMITS } from "../queues/schemas";
+import { USAGE_KINDS } from "../billing/plan";
 import { AGENT_STATES } from "../routing/agent-state";
 import { API_INTERACTION_STATES, DISPOSABLE_STATES, INTERACTIONS_PAGE_DEFAULT, INTERACTIONS_PAGE_MAX, NOTE_MAX } from "./routing-schemas";
 import { PHONE_CHANNELS } from "./schemas";
@@ -399,6 +400,119 @@ export const SCHEMAS: Record<string, JsonSchema> = {
       notes: { type: "string", maxLength: NOTE_MAX, default: "", description: "Kept as a note on the interaction; the agent's wrap-up notes are not changed." },
     },
   },
+  Money: {
+    type: "string",
+    pattern: "^-?[0-9]+$",
+    description: "An amount in the currency's minor units as a decimal string (IRR: rial). JSON numbers lose precision past 2^53.",
+  },
+  RatedLine: {
+    type: "object",
+    required: ["type", "descriptionKey", "params", "amount"],
+    properties: {
+      type: { type: "string", enum: ["base_fee", "usage", "minimum_topup", "sla_credit", "vat", "credit"] },
+      descriptionKey: { type: "string", description: "A translation key (billing namespace) with params." },
+      params: { type: "object" },
+      kind: { type: ["string", "null"], enum: [...USAGE_KINDS, null] },
+      quantity: { type: ["integer", "null"], description: "In quantityUnit (seconds for minute kinds)." },
+      quantityUnit: { type: ["string", "null"] },
+      unitPrice: { oneOf: [{ $ref: "#/components/schemas/Money" }, { type: "null" }] },
+      amount: ref("Money"),
+    },
+  },
+  RatedInvoice: {
+    type: "object",
+    required: ["lines", "subtotal", "slaCredit", "vatRateBp", "vat", "total"],
+    properties: {
+      lines: { type: "array", items: ref("RatedLine") },
+      subtotal: ref("Money"),
+      slaCredit: ref("Money"),
+      vatRateBp: { type: "integer", description: "VAT in basis points (1000 = 10%)." },
+      vat: ref("Money"),
+      total: ref("Money"),
+    },
+  },
+  UsageSummary: {
+    type: "object",
+    required: ["period", "currency", "usage", "byDay", "invoice"],
+    properties: {
+      period: {
+        type: "object",
+        required: ["label", "calendar", "start", "end", "running", "asOf"],
+        properties: {
+          label: { type: "string", pattern: "^[0-9]{4}-[0-9]{2}$" },
+          calendar: { type: "string", enum: ["gregorian", "jalali"] },
+          start: { type: "string", format: "date-time" },
+          end: { type: "string", format: "date-time" },
+          running: { type: "boolean" },
+          asOf: { type: "string", format: "date-time" },
+        },
+      },
+      currency: { type: "string" },
+      usage: {
+        type: "array",
+        items: { type: "object", required: ["kind", "quantity", "unit"], properties: { kind: { type: "string", enum: [...USAGE_KINDS] }, quantity: { type: "integer" }, unit: { type: "string" } } },
+      },
+      byDay: {
+        type: "array",
+        items: { type: "object", required: ["day", "kind", "quantity"], properties: { day: { type: "string", format: "date" }, kind: { type: "string" }, quantity: { type: "integer" } } },
+      },
+      invoice: {
+        description: "Running period: the invoice if it ended now (accrued) and at the pace so far (projected). A past period: as it rates (rated). Null without a plan.",
+        oneOf: [
+          { type: "null" },
+          { type: "object", required: ["accrued", "projected"], properties: { accrued: ref("RatedInvoice"), projected: ref("RatedInvoice") } },
+          { type: "object", required: ["rated"], properties: { rated: ref("RatedInvoice") } },
+        ],
+      },
+    },
+  },
+  InvoiceSummary: {
+    type: "object",
+    required: ["id", "kind", "status", "number", "period", "calendar", "currency", "total", "amountPaid"],
+    properties: {
+      id: { type: "string", format: "uuid" },
+      kind: { type: "string", enum: ["invoice", "credit_note"] },
+      status: { type: "string", enum: ["draft", "finalized", "sent", "paid", "void"] },
+      number: { type: ["string", "null"], description: "Consecutive bureau-wide; null while a draft." },
+      period: { type: "string", pattern: "^[0-9]{4}-[0-9]{2}$" },
+      calendar: { type: "string", enum: ["gregorian", "jalali"] },
+      currency: { type: "string" },
+      total: ref("Money"),
+      amountPaid: ref("Money"),
+      issuedAt: { type: ["string", "null"], format: "date-time" },
+      dueAt: { type: ["string", "null"], format: "date-time" },
+      creditForInvoiceId: { type: ["string", "null"], format: "uuid" },
+    },
+  },
+  Invoice: {
+    allOf: [
+      ref("InvoiceSummary"),
+      {
+        type: "object",
+        required: ["lines", "payments", "subtotal", "vat", "balance"],
+        properties: {
+          periodStart: { type: "string", format: "date-time" },
+          periodEnd: { type: "string", format: "date-time" },
+          baseFee: ref("Money"),
+          usageAmount: ref("Money"),
+          minimumTopUp: ref("Money"),
+          slaCredit: ref("Money"),
+          subtotal: ref("Money"),
+          vatRateBp: { type: "integer" },
+          vat: ref("Money"),
+          balance: ref("Money"),
+          usage: { type: "object", additionalProperties: { type: "integer" } },
+          paidAt: { type: ["string", "null"], format: "date-time" },
+          reason: { type: "string" },
+          lines: { type: "array", items: { allOf: [ref("RatedLine"), { type: "object", properties: { lineNo: { type: "integer" } } }] } },
+          payments: {
+            type: "array",
+            items: { type: "object", required: ["id", "amount", "method", "reference", "receivedAt"], properties: { id: { type: "string" }, amount: ref("Money"), method: { type: "string" }, reference: { type: "string" }, receivedAt: { type: "string", format: "date-time" } } },
+          },
+        },
+      },
+    ],
+  },
 };
 
 const dataOf = (schema: JsonSchema) => ({ type: "object", required: ["data"], properties: { data: schema } });
@@ -649,6 +763,50 @@ export const OPERATIONS: ApiOperation[] = [
     requestSchema: "DispositionSet",
     responses: { "200": ["The interaction as it now stands", dataOf(ref("InteractionDetail"))] },
     errors: [400, 404, 409, 422],
+  },
+  {
+    method: "get",
+    path: "/api/v1/usage",
+    operationId: "getUsage",
+    summary: "Usage of a billing period, with the projected invoice",
+    description:
+      "Metered usage per kind and per local day for a month (the running one by default, to date), in the bureau's billing calendar unless 'calendar' is given. For the running period, the invoice if it ended now and at the pace so far; for a past period, as it rates. Quantities are in each kind's unit (seconds for minute kinds).",
+    tag: "Billing",
+    scopes: ["billing:read"],
+    parameters: [
+      tenantParam,
+      { name: "period", in: "query", required: false, description: "YYYY-MM in the calendar", schema: { type: "string", pattern: "^[0-9]{4}-[0-9]{2}$" } },
+      { name: "calendar", in: "query", required: false, schema: { type: "string", enum: ["gregorian", "jalali"] } },
+    ],
+    responses: { "200": ["The usage summary", dataOf(ref("UsageSummary"))] },
+    errors: [400, 404, 422],
+  },
+  {
+    method: "get",
+    path: "/api/v1/invoices",
+    operationId: "listInvoices",
+    summary: "The tenant's invoices and credit notes",
+    description: "Newest period first. Tenant keys see finalized documents only; bureau keys also drafts.",
+    tag: "Billing",
+    scopes: ["billing:read"],
+    parameters: [
+      tenantParam,
+      { name: "status", in: "query", required: false, schema: { type: "string", enum: ["draft", "finalized", "sent", "paid", "void"] } },
+      { name: "period", in: "query", required: false, schema: { type: "string", pattern: "^[0-9]{4}-[0-9]{2}$" } },
+    ],
+    responses: { "200": ["The invoices", dataOf({ type: "array", items: ref("InvoiceSummary") })] },
+    errors: [400, 404, 422],
+  },
+  {
+    method: "get",
+    path: "/api/v1/invoices/{invoiceId}",
+    operationId: "getInvoice",
+    summary: "One invoice with its lines and payments",
+    tag: "Billing",
+    scopes: ["billing:read"],
+    parameters: [{ name: "invoiceId", in: "path", required: true, schema: { type: "string", format: "uuid" } }, tenantParam],
+    responses: { "200": ["The invoice", dataOf(ref("Invoice"))] },
+    errors: [400, 404],
   },
   {
     method: "get",

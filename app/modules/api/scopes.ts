@@ -15,6 +15,7 @@ export const TENANT_KEY_SCOPES = [
   "agents:read",
   "interactions:read",
   "interactions:write",
+  "billing:read",
 ] as const satisfies readonly ApiScope[];
 export const BUREAU_KEY_SCOPES = API_SCOPES;
 

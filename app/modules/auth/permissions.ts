@@ -37,6 +37,9 @@ export const BUREAU_PERMISSIONS = {
   "agents.supervise": ["bureau_admin", "manager", "team_leader"],
   // Take escalated contacts on the desktop.
   "escalations.handle": ["team_leader", "manager"],
+  // Billing: see revenue, invoices and usage of every tenant; edit plans, run the close, record payments.
+  "billing.read": ["bureau_admin", "manager"],
+  "billing.manage": ["bureau_admin", "manager"],
 } as const satisfies Record<string, readonly StaffRole[]>;
 export type BureauPermission = keyof typeof BUREAU_PERMISSIONS;
 
@@ -59,6 +62,8 @@ export const TENANT_PERMISSIONS = {
   "tenant.dispositions.manage": ["client_admin"],
   "tenant.scripts.manage": ["client_admin"],
   "tenant.live.view": ["client_admin", "client_supervisor"],
+  // Usage to date, the projected invoice, invoices and SLA attainment of the client's own line.
+  "tenant.billing.read": ["client_admin", "client_supervisor"],
 } as const satisfies Record<string, readonly ClientRole[]>;
 export type TenantPermission = keyof typeof TENANT_PERMISSIONS;
 
@@ -82,6 +87,7 @@ const STAFF_ON_TENANT: Record<TenantPermission, readonly StaffRole[]> = {
   "tenant.dispositions.manage": ["bureau_admin", "manager"],
   "tenant.scripts.manage": ["bureau_admin", "manager", "team_leader"],
   "tenant.live.view": ["bureau_admin", "manager", "team_leader", "wfm_planner", "qa_analyst"],
+  "tenant.billing.read": ["bureau_admin", "manager"],
 };
 
 export function can(actor: Actor, permission: BureauPermission): boolean;

@@ -32,4 +32,12 @@ export type BillingErrorCode =
   | "usageWithoutPlan"
   | "usageNeedsTimestamps"
   | "asOfOutsidePeriod"
-  | "usageAfterAsOf";
+  | "usageAfterAsOf"
+  // Persistence (plans.server.ts, invoices.server.ts, close.server.ts):
+  | "invalidStoredPlan"
+  | "periodClosed"
+  | "invoiceNotFound"
+  | "invoiceState"
+  | "overpayment"
+  | "creditTooLarge"
+  | "periodNotEnded";

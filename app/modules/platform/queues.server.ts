@@ -3,6 +3,7 @@ import { encodeHexLowerCase } from "@oslojs/encoding";
 import { Queue, type JobsOptions } from "bullmq";
 import { Redis } from "ioredis";
 import type { z } from "zod";
+import { closeJobSchema, scheduleJobSchema } from "../billing/jobs";
 import { mailJobSchema } from "../mail/messages";
 import { loadEnv } from "./env.server";
 
@@ -42,9 +43,49 @@ export const QUEUES = {
     jobId: (p) => (p.template === "passwordReset" ? `passwordReset-${digest(p.token)}` : undefined),
     handler: async () => (await import("../mail/send.server")).handleMailSend,
   }),
+  /** One tenant's monthly close (billing/runs.server.ts); the job id is the run and the tenant. */
+  "billing.close": define({
+    schema: closeJobSchema,
+    concurrency: 2,
+    jobOptions: { attempts: 3, backoff: { type: "exponential", delay: 5_000 }, removeOnComplete: { age: 7 * DAY }, removeOnFail: { age: 30 * DAY } },
+    handler: async () => {
+      const { handleCloseJob } = await import("../billing/runs.server");
+      return (payload, ctx) => handleCloseJob(payload, { attempt: ctx.attempt, maxAttempts: 3 });
+    },
+  }),
+  /** Meters interactions that ended (every 15 s, see BILLING_SCHEDULES): usage accrues as it happens. */
+  "billing.meter": define({
+    schema: scheduleJobSchema,
+    concurrency: 1,
+    jobOptions: { attempts: 1, removeOnComplete: true, removeOnFail: { count: 100 } },
+    handler: async () => {
+      const { meterAll } = await import("../billing/jobs.server");
+      return () => meterAll();
+    },
+  }),
+  /** Daily at 00:30 in Tehran: on the first day of a billing month, close the month that ended. */
+  "billing.schedule": define({
+    schema: scheduleJobSchema,
+    concurrency: 1,
+    jobOptions: { attempts: 3, backoff: { type: "exponential", delay: 60_000 }, removeOnComplete: { count: 50 }, removeOnFail: { count: 50 } },
+    handler: async () => {
+      const { scheduledClose } = await import("../billing/runs.server");
+      return (payload) => scheduledClose(payload.at ? new Date(payload.at) : new Date());
+    },
+  }),
 };
 
+/** Repeating jobs, registered by the workers process at start (idempotent upserts). */
+export const SCHEDULES: { queue: QueueName; id: string; repeat: { every?: number; pattern?: string; tz?: string } }[] = [
+  { queue: "billing.meter", id: "billing-meter", repeat: { every: 15_000 } },
+  { queue: "billing.schedule", id: "billing-schedule", repeat: { pattern: "30 0 * * *", tz: "Asia/Tehran" } },
+];
+
 export type QueueName = keyof typeof QUEUES;
+
+export async function upsertSchedules(): Promise<void> {
+  for (const s of SCHEDULES) await queue(s.queue).upsertJobScheduler(s.id, s.repeat, { name: s.queue, data: {}, opts: QUEUES[s.queue].jobOptions });
+}
 export type QueuePayload<N extends QueueName> = z.input<(typeof QUEUES)[N]["schema"]>;
 export const QUEUE_NAMES = Object.keys(QUEUES) as QueueName[];
 

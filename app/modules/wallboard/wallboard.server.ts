@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import type { Trx } from "../platform/db.server";
 import { recordAudit } from "../auth/audit.server";
 import { RoutingError } from "../routing/acd.server";
+import { slCountColumns } from "../routing/sla.server";
 import { AGENT_STATES, type AgentState } from "../routing/agent-state";
 import { serviceLevelFromCounts, type SlResult } from "../routing/sla";
 import { withBureauScope, withTenant } from "../tenancy/scope.server";
@@ -73,13 +74,7 @@ async function readQueues(trx: Trx, tenantId: string | null): Promise<QueueLive[
       q.id, q.key, q.name, q.sl_target_pct, q.sl_threshold_seconds, q.short_abandon_seconds,
       count(*) filter (where rc.status = 'waiting')::int as waiting,
       coalesce(extract(epoch from now() - min(rc.enqueued_at) filter (where rc.status = 'waiting')), 0)::int as longest,
-      count(*) filter (where rc.connected_at is not null and rc.enqueued_at >= day.start)::int as answered,
-      count(*) filter (where rc.connected_at is not null and rc.enqueued_at >= day.start
-        and rc.connected_at - rc.enqueued_at <= make_interval(secs => q.sl_threshold_seconds))::int as answered_within,
-      count(*) filter (where rc.status = 'abandoned' and rc.enqueued_at >= day.start
-        and rc.ended_at - rc.enqueued_at > make_interval(secs => q.short_abandon_seconds))::int as abandoned,
-      count(*) filter (where rc.status = 'abandoned' and rc.enqueued_at >= day.start
-        and rc.ended_at - rc.enqueued_at <= make_interval(secs => q.short_abandon_seconds))::int as short_abandoned
+      ${slCountColumns(sql<boolean>`rc.enqueued_at >= day.start`)}
     from queues q
     join tenants t on t.id = q.tenant_id
     cross join lateral (select (date_trunc('day', now() at time zone t.time_zone) at time zone t.time_zone) as start) day
