@@ -29,7 +29,7 @@ describe("a queue after hours", () => {
   it("keeps the caller's number as a callback due when the tenant opens, instead of queueing", async () => {
     const { t } = await closedOnFridays("callback");
     const call = await makeCall(t.id);
-    const result = await applyIvrActions(t.id, call.id, enqueueAction, FRIDAY_NOON);
+    const result = await applyIvrActions(t.id, call.id, enqueueAction, { now: FRIDAY_NOON });
     expect(result).toMatchObject({ contactId: null, offer: null, afterHours: { action: "callback", endSimulatedCall: true } });
     const task = await owner.selectFrom("callback_tasks").selectAll().where("interaction_id", "=", call.id).executeTakeFirstOrThrow();
     expect(task).toMatchObject({ reason: "after_hours", number: "+989121234567", status: "open" });
@@ -44,7 +44,7 @@ describe("a queue after hours", () => {
   it("plays the closed message and keeps nothing with 'message'", async () => {
     const { t } = await closedOnFridays("message");
     const call = await makeCall(t.id);
-    const result = await applyIvrActions(t.id, call.id, enqueueAction, FRIDAY_NOON);
+    const result = await applyIvrActions(t.id, call.id, enqueueAction, { now: FRIDAY_NOON });
     expect(result.afterHours?.action).toBe("message");
     expect(await owner.selectFrom("callback_tasks").select("id").where("interaction_id", "=", call.id).execute()).toEqual([]);
     expect((await owner.selectFrom("interactions").select("state").where("id", "=", call.id).executeTakeFirstOrThrow()).state).toBe("completed");
@@ -53,10 +53,10 @@ describe("a queue after hours", () => {
   it("queues as usual when the queue keeps queueing after hours, or when the tenant is open", async () => {
     const keeps = await closedOnFridays("queue");
     const late = await makeCall(keeps.t.id);
-    expect((await applyIvrActions(keeps.t.id, late.id, enqueueAction, FRIDAY_NOON)).offer).not.toBeNull();
+    expect((await applyIvrActions(keeps.t.id, late.id, enqueueAction, { now: FRIDAY_NOON })).offer).not.toBeNull();
     const open = await closedOnFridays("callback");
     const inHours = await makeCall(open.t.id);
-    const result = await applyIvrActions(open.t.id, inHours.id, enqueueAction, SUNDAY_TEN);
+    const result = await applyIvrActions(open.t.id, inHours.id, enqueueAction, { now: SUNDAY_TEN });
     expect(result.afterHours).toBeNull();
     expect(result.offer).not.toBeNull();
   });

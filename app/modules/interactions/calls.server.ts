@@ -389,7 +389,7 @@ function holdMusicOf(flow: Flow, status: CallStatus, nodeId: string | null): str
  */
 export async function applyStep(tenantId: string, interactionId: string, event: IvrEvent, env: StepEnv, idempotencyKey: string | null): Promise<StepOutcome> {
   const outcome = await withTenant(tenantId, (trx) => applyStepIn(trx, tenantId, interactionId, event, env, idempotencyKey));
-  if (!outcome.duplicate) await handToRouting(tenantId, interactionId, outcome);
+  if (!outcome.duplicate) await handToRouting(tenantId, interactionId, outcome, env);
   return outcome;
 }
 
@@ -397,10 +397,10 @@ export async function applyStep(tenantId: string, interactionId: string, event: 
  * After a step committed, the ACD takes the call's queue, leave-queue and callback actions (every
  * adapter gets this through applyStep). A duplicate delivery hands nothing over again.
  */
-async function handToRouting(tenantId: string, interactionId: string, outcome: Pick<StepOutcome, "actions" | "status">) {
+async function handToRouting(tenantId: string, interactionId: string, outcome: Pick<StepOutcome, "actions" | "status">, env: StepEnv = {}) {
   const { actions } = outcome;
   if (actions.some((a) => a.type === "enqueue" || a.type === "leaveQueue" || a.type === "createCallbackTask")) {
-    const routed = await applyIvrActions(tenantId, interactionId, actions);
+    const routed = await applyIvrActions(tenantId, interactionId, actions, env);
     // Turned away after hours: the simulator is its own provider, so it hangs the line up here (a
     // TwiML provider hangs up on the <Hangup> it was sent and reports the end with its duration).
     if (routed.afterHours?.endSimulatedCall) {
@@ -430,7 +430,7 @@ export async function startCallWithIvr(
   });
   const { call } = result;
   if (call.providerCallId !== null) rememberCallOwner(call.provider, call.providerCallId, { tenantId: call.tenantId, interactionId: call.id });
-  if (!result.outcome.duplicate) await handToRouting(call.tenantId, call.id, result.outcome);
+  if (!result.outcome.duplicate) await handToRouting(call.tenantId, call.id, result.outcome, env);
   return result;
 }
 

@@ -3,7 +3,7 @@ import { customerForNumber } from "../customers/customers.server";
 import { isLanguage } from "../i18n/config";
 import { diskT } from "../i18n/disk-t.server";
 import { appendEvents } from "../interactions/events.server";
-import { isOpenAt, nextOpening } from "../ivr/calendar";
+import { isOpenAt, nextOpening, type BusinessCalendar } from "../ivr/calendar";
 import type { IvrAction } from "../ivr/interpreter";
 import { logger } from "../platform/logger.server";
 import { moveOverflowedCall } from "../telephony/call-control.server";
@@ -36,13 +36,19 @@ export interface BridgeResult {
 
 type AfterHours = "callback" | "voicemail" | "message";
 
-export async function applyIvrActions(tenantId: string, interactionId: string, actions: readonly IvrAction[], now = new Date()): Promise<BridgeResult> {
+/** What the IVR step decided with: its calendar and clock (the after-hours check must agree with it). */
+export interface BridgeEnv {
+  calendar?: BusinessCalendar;
+  now?: Date;
+}
+
+export async function applyIvrActions(tenantId: string, interactionId: string, actions: readonly IvrAction[], env: BridgeEnv = {}): Promise<BridgeResult> {
   let result: BridgeResult = { contactId: null, offer: null, afterHours: null };
   for (const action of actions) {
     if (action.type === "leaveQueue") await leaveQueue(tenantId, interactionId);
     else if (action.type === "createCallbackTask") await createCallback(tenantId, interactionId, action);
     else if (action.type === "enqueue") {
-      const closed = await afterHours(tenantId, interactionId, action.queueId, now);
+      const closed = await afterHours(tenantId, interactionId, action.queueId, env);
       if (closed) {
         result = { ...result, afterHours: closed };
         continue;
@@ -70,11 +76,12 @@ export async function applyIvrActions(tenantId: string, interactionId: string, a
  * when the tenant next opens, "message" says the closed message. The caller hears why and the call
  * ends. Null: open, or the queue keeps queueing, or the queue is unknown (enqueue reports that).
  */
-async function afterHours(tenantId: string, interactionId: string, queueKey: string, now: Date): Promise<BridgeResult["afterHours"]> {
+async function afterHours(tenantId: string, interactionId: string, queueKey: string, env: BridgeEnv): Promise<BridgeResult["afterHours"]> {
+  const now = env.now ?? new Date();
   const decided = await withTenant(tenantId, async (trx) => {
     const queue = await trx.selectFrom("queues").select(["id", "after_hours"]).where("tenant_id", "=", tenantId).where("key", "=", queueKey).executeTakeFirst();
     if (!queue || queue.after_hours === "queue") return null;
-    const calendar = await readBusinessCalendar(trx, tenantId);
+    const calendar = env.calendar ?? (await readBusinessCalendar(trx, tenantId));
     if (isOpenAt(calendar, now)) return null;
     const action = queue.after_hours as AfterHours;
     const call = await trx
