@@ -11,6 +11,7 @@ import { flowSchema } from "../app/modules/ivr/model";
 import { validateFlow } from "../app/modules/ivr/validator";
 import { queueOptions } from "../app/modules/queues/directory.server";
 import { DEMO_FLOWS } from "./demo-flows";
+import { seedBilling } from "./demo-billing";
 import { seedHistory } from "./demo-history";
 import { seedScripts } from "./demo-scripts";
 import type { DB } from "./types";
@@ -610,6 +611,7 @@ export async function seedDemo(ownerUrl: string, opts: { log?: (line: string) =>
         const added = await seedDemoFlows(trx, tenantIds, actor, () => new Date());
         await seedScripts(trx, tenantIds, { actor });
         await seedHistory(trx, tenantIds);
+        await seedBilling(trx, tenantIds, actor);
         const parts = [routed ? `the queues and dispositions of ${routed} tenant(s)` : "", added ? `the IVR flows of ${added} tenant(s)` : ""].filter(Boolean);
         log(`already seeded (${DEMO_ADMIN_EMAIL} exists): ${parts.length ? `added ${parts.join(" and ")}` : "nothing to do"}`);
         return null;
@@ -732,6 +734,7 @@ export async function seedDemo(ownerUrl: string, opts: { log?: (line: string) =>
       await seedDemoFlows(trx, tenantIds, admin, at);
       // Thirty days of calls, so the customer 360 view and the service-level figures start populated.
       await seedHistory(trx, tenantIds);
+      await seedBilling(trx, tenantIds, admin);
 
       // API keys: only the hash is stored; the token is handed back once.
       const apiKeys: DemoApiKey[] = [];

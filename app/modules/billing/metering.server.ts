@@ -29,19 +29,28 @@ interface Pending {
 }
 
 /** Meters given interactions (or, without ids, up to `limit` pending ones across all tenants). */
-export async function meterPending(opts: { limit?: number; tenantIds?: readonly string[]; interactionIds?: readonly string[] } = {}): Promise<MeterResult> {
-  return withBureauScope(async (trx) => {
-    const { rows } = await sql<Pending>`/* hk:billing-pending */
-      select tenant_id, id, channel, direction, started_at, event_seq from interactions
-      where ended_at is not null and event_seq > metered_seq
-        ${opts.tenantIds ? sql`and tenant_id = any(${[...opts.tenantIds]}::uuid[])` : sql``}
-        ${opts.interactionIds ? sql`and id = any(${[...opts.interactionIds]}::uuid[])` : sql``}
-      order by ended_at
-      limit ${opts.limit ?? 500}
-      for update skip locked`.execute(trx);
-    if (rows.length === 0) return { interactions: 0, inserted: 0 };
-    return meterRows(trx, rows);
-  });
+export interface MeterOptions {
+  limit?: number;
+  tenantIds?: readonly string[];
+  interactionIds?: readonly string[];
+}
+
+export async function meterPending(opts: MeterOptions = {}): Promise<MeterResult> {
+  return withBureauScope((trx) => meterPendingIn(trx, opts));
+}
+
+/** The same inside a transaction the caller scoped to the bureau (the workers' job, the demo seed). */
+export async function meterPendingIn(trx: Trx, opts: MeterOptions = {}): Promise<MeterResult> {
+  const { rows } = await sql<Pending>`/* hk:billing-pending */
+    select tenant_id, id, channel, direction, started_at, event_seq from interactions
+    where ended_at is not null and event_seq > metered_seq
+      ${opts.tenantIds ? sql`and tenant_id = any(${[...opts.tenantIds]}::uuid[])` : sql``}
+      ${opts.interactionIds ? sql`and id = any(${[...opts.interactionIds]}::uuid[])` : sql``}
+    order by ended_at
+    limit ${opts.limit ?? 500}
+    for update skip locked`.execute(trx);
+  if (rows.length === 0) return { interactions: 0, inserted: 0 };
+  return meterRows(trx, rows);
 }
 
 async function meterRows(trx: Trx, rows: Pending[]): Promise<MeterResult> {
