@@ -23,6 +23,7 @@ const { closeDb } = await import("../app/modules/platform/db.server");
 const { closeRedis } = await import("../app/modules/platform/redis.server");
 const { closeQueues, QUEUE_NAMES, queuePrefix, upsertSchedules } = await import("../app/modules/platform/queues.server");
 const { closeMailTransport } = await import("../app/modules/mail/transport.server");
+const { closeDocumentBrowser } = await import("../app/modules/billing/document/browser.server");
 const { startWorkers } = await import("./runner");
 const { startRoutingTimer } = await import("./routing-timer");
 
@@ -53,7 +54,8 @@ async function shutdown(signal: string) {
   // Wait for running jobs (BullMQ's close lets them finish), then release connections.
   await Promise.all([running.close(), routingTimer.stop()]);
   closeMailTransport();
-  await Promise.allSettled([closeQueues(), closeDb(), closeRedis()]);
+  // The invoice printer (a headless Chromium, started only if a document was printed).
+  await Promise.allSettled([closeQueues(), closeDb(), closeRedis(), closeDocumentBrowser()]);
   logger.info("workers stopped");
   process.exit(0);
 }

@@ -2,12 +2,21 @@ import { Fragment } from "react";
 import { useTranslation } from "react-i18next";
 import { Ltr } from "./forms";
 
+export interface MailListAttachment {
+  filename: string;
+  /** Already formatted for the reader ("۱۲۳ کیلوبایت"). */
+  size: string;
+  /** The guarded download route of the page showing the list. */
+  href: string;
+}
+
 export interface MailListItem {
   id: string;
   to: string;
   subject: string;
   text: string;
   sentAt: string;
+  attachments?: MailListAttachment[];
 }
 
 /** Plain-text mail bodies with their links made clickable (the demo follows reset links from here). */
@@ -44,6 +53,23 @@ export function MailList({ mails }: { mails: MailListItem[] }) {
             </dd>
             <dt>{t("outbox.sentAt")}</dt>
             <dd>{m.sentAt}</dd>
+            {m.attachments?.length ? (
+              <>
+                <dt>{t("outbox.attachments")}</dt>
+                <dd>
+                  <ul className="mail-list__attachments">
+                    {m.attachments.map((a) => (
+                      <li key={a.href}>
+                        <a href={a.href} download={a.filename} aria-label={t("outbox.download", { filename: a.filename })} data-testid="outbox-attachment">
+                          <bdi>{a.filename}</bdi>
+                        </a>{" "}
+                        <span className="muted">({a.size})</span>
+                      </li>
+                    ))}
+                  </ul>
+                </dd>
+              </>
+            ) : null}
           </dl>
           <pre className="mail-list__body" dir="auto">
             <Linkified text={m.text} />

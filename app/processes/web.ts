@@ -6,6 +6,7 @@ import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
 import { requestContext } from "../modules/platform/context.server";
+import { closeDocumentBrowser } from "../modules/billing/document/browser.server";
 import { closeDb } from "../modules/platform/db.server";
 import { loadDotenvFile, loadEnv } from "../modules/platform/env.server";
 import { logger } from "../modules/platform/logger.server";
@@ -101,7 +102,7 @@ async function shutdown(signal: string) {
   server.close();
   await vite?.close();
   // Event streams never finish by themselves: end them cleanly so browsers reconnect (to another replica).
-  await Promise.allSettled([closeRealtime(), closeQueues(), closeDb(), closeRedis()]);
+  await Promise.allSettled([closeRealtime(), closeQueues(), closeDb(), closeRedis(), closeDocumentBrowser()]);
   process.exit(0);
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));

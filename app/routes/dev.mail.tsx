@@ -5,7 +5,7 @@ import { LanguageSwitcher } from "~/components/language-switcher";
 import { MailList } from "~/components/mail-list";
 import { notFound } from "~/modules/auth/guards.server";
 import type { Language } from "~/modules/i18n/config";
-import { formatDateTime } from "~/modules/i18n/format";
+import { formatDateTime, formatNumber } from "~/modules/i18n/format";
 import { getT } from "~/modules/i18n/i18n.server";
 import { devMailboxEnabled, listOutbox } from "~/modules/mail/outbox.server";
 import authCss from "~/styles/auth.css?url";
@@ -24,7 +24,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const mails = await listOutbox();
   return {
     title: t("outbox.title"),
-    mails: mails.map((m) => ({ id: m.id, to: m.to, subject: m.subject, text: m.text, sentAt: formatDateTime(m.createdAt, lng as Language) })),
+    mails: mails.map((m) => ({
+      id: m.id,
+      to: m.to,
+      subject: m.subject,
+      text: m.text,
+      sentAt: formatDateTime(m.createdAt, lng as Language),
+      attachments: m.attachments.map((a) => ({
+        filename: a.filename,
+        size: t("outbox.attachmentSize", { size: formatNumber(Math.max(1, Math.round(a.size / 1024)), lng as Language) }),
+        href: `/dev/mail/${m.id}/${a.index}`,
+      })),
+    })),
   };
 }
 

@@ -50,7 +50,7 @@ function ratedJson(r: RatedInvoice) {
   return {
     lines: r.lines.map((l) => ({
       type: l.type,
-      descriptionKey: `billing:invoice.lines.${l.descriptionKey}`,
+      descriptionKey: l.descriptionKey,
       params: l.params,
       kind: l.kind,
       quantity: l.quantity,

@@ -154,7 +154,7 @@ export async function closeTenantPeriodIn(trx: Trx, tenantId: string, calendar: 
     invoice_id: invoice.id,
     line_no: i + 1,
     type: l.type,
-    description_key: `billing:invoice.lines.${l.descriptionKey}`,
+    description_key: l.descriptionKey,
     params: JSON.stringify(l.params),
     kind: l.kind,
     quantity: l.quantity === null ? null : String(l.quantity),

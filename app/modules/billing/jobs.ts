@@ -14,3 +14,6 @@ export type CloseJob = z.infer<typeof closeJobSchema>;
 
 /** Repeating jobs carry nothing; a test may pin the clock. */
 export const scheduleJobSchema = z.object({ at: z.string().datetime().optional() });
+
+/** An invoice just finalized: its after-finalize steps (document, mail, Stripe mirror). */
+export const finalizedJobSchema = z.object({ tenantId: z.string().uuid(), invoiceId: z.string().uuid() });

@@ -1,4 +1,4 @@
-import { toGregorian, toJalaali } from "jalaali-js";
+import jalaali from "jalaali-js";
 import { instantOfLocal, localTimeIn } from "../ivr/calendar";
 
 /**
@@ -34,7 +34,7 @@ function pad(n: number, width: number) {
 /** The Gregorian ISO day of a month's first day in its calendar. */
 function firstDayIso(calendar: BillingCalendar, year: number, month: number): string {
   if (calendar === "gregorian") return `${pad(year, 4)}-${pad(month, 2)}-01`;
-  const g = toGregorian(year, month, 1);
+  const g = jalaali.toGregorian(year, month, 1);
   return `${pad(g.gy, 4)}-${pad(g.gm, 2)}-${pad(g.gd, 2)}`;
 }
 
@@ -63,7 +63,7 @@ export function periodContaining(at: Date, calendar: BillingCalendar, timeZone: 
   const day = localTimeIn(at, timeZone).day;
   const [gy, gm, gd] = day.split("-").map(Number) as [number, number, number];
   if (calendar === "gregorian") return billingPeriod(calendar, `${pad(gy, 4)}-${pad(gm, 2)}`, timeZone);
-  const j = toJalaali(gy, gm, gd);
+  const j = jalaali.toJalaali(gy, gm, gd);
   return billingPeriod(calendar, `${pad(j.jy, 4)}-${pad(j.jm, 2)}`, timeZone);
 }
 

@@ -86,8 +86,8 @@ export async function handleCloseJob(job: CloseJob, ctx: { attempt: number; maxA
     });
     await setItem(job.runId, job.tenantId, { status: result.status === "skipped" ? "skipped" : "done", step: null, invoice_id: result.invoiceId });
     if (result.invoiceId && (result.status === "finalized" || result.status === "unchanged")) {
-      const { afterFinalize } = await import("./after-finalize.server");
-      await afterFinalize(job.tenantId, result.invoiceId);
+      const { queueAfterFinalize } = await import("./after-finalize.server");
+      await queueAfterFinalize(job.tenantId, result.invoiceId);
     }
     await finishItem(job.runId, "done");
   } catch (err) {

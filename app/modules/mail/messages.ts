@@ -5,7 +5,7 @@ import { LANGUAGES } from "../i18n/config";
  * What the `mail.send` job carries: which template, to whom, in which language, and the template's
  * values. The message itself is rendered by the worker, in the recipient's language.
  */
-export const MAIL_TEMPLATES = ["passwordReset"] as const;
+export const MAIL_TEMPLATES = ["passwordReset", "invoice"] as const;
 export type MailTemplate = (typeof MAIL_TEMPLATES)[number];
 
 export const passwordResetMailSchema = z.object({
@@ -18,8 +18,27 @@ export const passwordResetMailSchema = z.object({
   expiresMinutes: z.number().int().positive(),
 });
 
-export const mailJobSchema = z.discriminatedUnion("template", [passwordResetMailSchema]);
+/**
+ * An invoice (or credit note) to the tenant's billing address. Only ids travel: the worker loads the
+ * invoice when it sends (so the mail shows it as it is then) and attaches its PDF.
+ */
+export const invoiceMailSchema = z.object({
+  template: z.literal("invoice"),
+  tenantId: z.string().uuid(),
+  invoiceId: z.string().uuid(),
+  to: z.string().email(),
+  locale: z.enum(LANGUAGES),
+});
+
+export const mailJobSchema = z.discriminatedUnion("template", [passwordResetMailSchema, invoiceMailSchema]);
 export type MailJob = z.infer<typeof mailJobSchema>;
+export type InvoiceMailJob = z.infer<typeof invoiceMailSchema>;
+
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  content: Buffer;
+}
 
 export interface RenderedMail {
   kind: MailTemplate;
@@ -27,4 +46,5 @@ export interface RenderedMail {
   subject: string;
   text: string;
   html: string;
+  attachments?: MailAttachment[];
 }

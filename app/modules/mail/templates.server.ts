@@ -1,9 +1,11 @@
 import type { TFunction } from "i18next";
+import { documentFilename, ltrIsolate, money, periodTitle, type BillingT, type DocContext } from "../billing/document/format";
+import type { InvoiceView } from "../billing/invoice-view";
 import { directionOf, type Language } from "../i18n/config";
-import { localizeDigits } from "../i18n/format";
+import { formatDate, localizeDigits } from "../i18n/format";
 import { diskT } from "../i18n/disk-t.server";
 import { publicUrl } from "../platform/env.server";
-import type { MailJob, RenderedMail } from "./messages";
+import type { InvoiceMailJob, MailJob, RenderedMail } from "./messages";
 
 /** Mail is rendered in the workers, outside Vite: namespace `mail`, in the recipient's language, from disk. */
 export function mailT(lang: Language): Promise<TFunction> {
@@ -46,7 +48,52 @@ function layoutHtml({ lang, paragraphs, action, footer }: Layout) {
   );
 }
 
-export async function renderMail(job: MailJob): Promise<RenderedMail> {
+/** What a template needs besides its job: the invoice mail is rendered from the invoice and its PDF. */
+export interface MailData {
+  invoice?: { view: InvoiceView; pdf: Buffer };
+}
+
+/**
+ * The invoice mail, in the recipient's language (the PDF itself is in the invoice's): what it is,
+ * the total and when it is due, with the PDF attached under the name the text gives it.
+ */
+async function renderInvoiceMail(job: InvoiceMailJob, view: InvoiceView, pdf: Buffer): Promise<RenderedMail> {
+  const billing = await diskT(job.locale, "billing");
+  const t: BillingT = (key, options) => String(billing(key, options as never));
+  const ctx: DocContext = { view, lang: job.locale, t };
+  // Codes inside Persian sentences keep their own order (the subject stays plain: some clients show
+  // isolation marks there as boxes, and a bare code already reads right in a one-line subject).
+  const code = (s: string) => (job.locale === "fa" ? ltrIsolate(s) : s);
+  const credit = view.kind === "credit_note";
+  const context = credit ? "creditNote" : undefined;
+  const number = view.number ?? t("invoice.draftNumber");
+  const period = periodTitle(view, job.locale);
+  const seller = view.seller.name || view.seller.legalName;
+  const filename = documentFilename(ctx, "pdf").localized;
+  const paragraphs = [
+    t("mail.greeting", { name: view.buyer.legalName || view.buyer.name }),
+    t("mail.intro", { context, number: code(number), seller, period, invoice: code(view.creditForNumber ?? "") }),
+    t("mail.total", { total: money(ctx, view.total) }),
+  ];
+  if (!credit && view.balance !== view.total) paragraphs.push(t("mail.balance", { balance: money(ctx, view.balance) }));
+  if (!credit && view.dueAt && view.balance > 0n) paragraphs.push(t("mail.due", { due: formatDate(view.dueAt, job.locale, view.timeZone) }));
+  paragraphs.push(t("mail.attachment", { filename: code(filename) }));
+  const layout: Layout = { lang: job.locale, paragraphs, footer: [t("mail.questions"), t("mail.signature", { seller })] };
+  return {
+    kind: job.template,
+    to: job.to,
+    subject: t("mail.subject", { context, number, period }),
+    text: layoutText(layout),
+    html: layoutHtml(layout),
+    attachments: [{ filename, contentType: "application/pdf", content: pdf }],
+  };
+}
+
+export async function renderMail(job: MailJob, data: MailData = {}): Promise<RenderedMail> {
+  if (job.template === "invoice") {
+    if (!data.invoice) throw new Error("the invoice mail is rendered with its invoice and PDF (billing/invoice-mail.server.ts)");
+    return renderInvoiceMail(job, data.invoice.view, data.invoice.pdf);
+  }
   const t = await mailT(job.locale);
   switch (job.template) {
     case "passwordReset": {

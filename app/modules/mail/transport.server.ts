@@ -20,6 +20,11 @@ function smtpTransport(url: string): Transporter {
   return holder[KEY].transporter;
 }
 
+/** Attachments as mail_outbox keeps them (jsonb): the bytes base64-encoded, with their size. */
+function outboxAttachments(mail: RenderedMail) {
+  return (mail.attachments ?? []).map((a) => ({ filename: a.filename, contentType: a.contentType, size: a.content.length, contentBase64: a.content.toString("base64") }));
+}
+
 export async function deliverMail(mail: RenderedMail): Promise<{ transport: "smtp" | "outbox"; id: string }> {
   const env = loadEnv();
   if (env.MAIL_TRANSPORT === "smtp") {
@@ -29,16 +34,17 @@ export async function deliverMail(mail: RenderedMail): Promise<{ transport: "smt
       subject: mail.subject,
       text: mail.text,
       html: mail.html,
+      attachments: mail.attachments?.map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType })),
     });
-    logger.info({ to: mail.to, subject: mail.subject, kind: mail.kind, messageId: info.messageId }, "mail sent");
+    logger.info({ to: mail.to, subject: mail.subject, kind: mail.kind, attachments: mail.attachments?.length ?? 0, messageId: info.messageId }, "mail sent");
     return { transport: "smtp", id: String(info.messageId) };
   }
   const row = await db()
     .insertInto("mail_outbox")
-    .values({ to_address: mail.to, subject: mail.subject, text_body: mail.text, html_body: mail.html, kind: mail.kind })
+    .values({ to_address: mail.to, subject: mail.subject, text_body: mail.text, html_body: mail.html, kind: mail.kind, attachments: JSON.stringify(outboxAttachments(mail)) })
     .returning("id")
     .executeTakeFirstOrThrow();
-  logger.info({ to: mail.to, subject: mail.subject, kind: mail.kind, outboxId: row.id }, "mail stored in outbox");
+  logger.info({ to: mail.to, subject: mail.subject, kind: mail.kind, attachments: mail.attachments?.length ?? 0, outboxId: row.id }, "mail stored in outbox");
   return { transport: "outbox", id: row.id };
 }
 

@@ -73,6 +73,37 @@ export const envSchema = z.object({
   DEMO_TRAFFIC: z.enum(["on", "off"]).default("off"),
   /** The generator's calls per minute across all tenants, in an ordinary open hour. */
   DEMO_TRAFFIC_CPM: z.coerce.number().positive().max(600).default(6),
+  /**
+   * The Chromium (or Chrome) binary that prints invoice PDFs (billing/document.server.ts), launched
+   * headless on first use. The machine's browser, never a downloaded one; the e2e tests use it too.
+   */
+  CHROMIUM_PATH: z.string().min(1).default("/usr/bin/chromium"),
+  /**
+   * Stripe (optional per bureau, billing/stripe.server.ts). When unset Stripe is off: nothing calls
+   * it, tenants are not mapped to customers, usage is not reported and payments are recorded by hand.
+   */
+  STRIPE_SECRET_KEY: blankAsUnset(z.string().regex(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, "must be a Stripe secret key (sk_… or rk_…)")),
+  /** Verifies Stripe-Signature on POST /webhooks/stripe. When unset that route answers 404. */
+  STRIPE_WEBHOOK_SECRET: blankAsUnset(z.string().regex(/^whsec_[A-Za-z0-9_]+$/, "must be a webhook signing secret (whsec_…)")),
+  /**
+   * Stripe's API; tests point it at a local server that speaks the same protocol. Only scheme, host
+   * and port are used (the SDK takes those, the /v1 paths are its own), so a path is refused.
+   */
+  STRIPE_API_BASE_URL: z
+    .string()
+    .url()
+    .refine((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol) && new URL(u).pathname.replace(/\/+$/, "") === "", "must be http(s)://host[:port] without a path")
+    .default("https://api.stripe.com"),
+  /** Meter event names are this prefix + the usage kind ("hamkal_inbound_minutes"): the Stripe meters must use them. */
+  STRIPE_METER_EVENT_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{0,40}$/, "letters, digits, _ . - only, at most 40")
+    .default("hamkal_"),
+  /**
+   * Client-side cap on Stripe requests per second from one process. 25 is Stripe's per-endpoint default
+   * and its whole sandbox budget; live meter events allow far more, raise it there.
+   */
+  STRIPE_MAX_REQUESTS_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(25),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -3,8 +3,9 @@ import { encodeHexLowerCase } from "@oslojs/encoding";
 import { Queue, type JobsOptions } from "bullmq";
 import { Redis } from "ioredis";
 import type { z } from "zod";
-import { closeJobSchema, scheduleJobSchema } from "../billing/jobs";
+import { closeJobSchema, finalizedJobSchema, scheduleJobSchema } from "../billing/jobs";
 import { mailJobSchema } from "../mail/messages";
+import { stripeInvoiceJobId, stripeInvoiceJobSchema } from "../billing/stripe-jobs";
 import { loadEnv } from "./env.server";
 
 /**
@@ -40,7 +41,8 @@ export const QUEUES = {
     // 6 attempts, 5 s doubling: 5, 10, 20, 40, 80 s between them. Completed jobs (they carry a reset
     // link) are removed at once; failed ones are kept a week for inspection.
     jobOptions: { attempts: 6, backoff: { type: "exponential", delay: 5_000 }, removeOnComplete: true, removeOnFail: { age: 7 * DAY, count: 1000 } },
-    jobId: (p) => (p.template === "passwordReset" ? `passwordReset-${digest(p.token)}` : undefined),
+    // An invoice's mail has one id per invoice: enqueueing it again (a re-run close) adds nothing.
+    jobId: (p) => (p.template === "passwordReset" ? `passwordReset-${digest(p.token)}` : p.template === "invoice" ? `invoice-${p.invoiceId}` : undefined),
     handler: async () => (await import("../mail/send.server")).handleMailSend,
   }),
   /** One tenant's monthly close (billing/runs.server.ts); the job id is the run and the tenant. */
@@ -51,6 +53,16 @@ export const QUEUES = {
     handler: async () => {
       const { handleCloseJob } = await import("../billing/runs.server");
       return (payload, ctx) => handleCloseJob(payload, { attempt: ctx.attempt, maxAttempts: 3 });
+    },
+  }),
+  /** After an invoice is finalized: its PDF, its mail, its Stripe mirror (billing/after-finalize.server.ts). */
+  "billing.finalized": define({
+    schema: finalizedJobSchema,
+    concurrency: 1,
+    jobOptions: { attempts: 3, backoff: { type: "exponential", delay: 10_000 }, removeOnComplete: { age: 7 * DAY }, removeOnFail: { age: 30 * DAY } },
+    handler: async () => {
+      const { afterFinalize } = await import("../billing/after-finalize.server");
+      return (payload) => afterFinalize(payload.tenantId, payload.invoiceId);
     },
   }),
   /** Meters interactions that ended (every 15 s, see BILLING_SCHEDULES): usage accrues as it happens. */
@@ -73,12 +85,40 @@ export const QUEUES = {
       return (payload) => scheduledClose(payload.at ? new Date(payload.at) : new Date());
     },
   }),
+  /**
+   * Every 60 s (SCHEDULES): unreported usage -> Stripe meter events (billing/stripe.server.ts). A no-op
+   * without STRIPE_SECRET_KEY. One at a time: the client-side rate limit is per process.
+   */
+  "billing.stripe-usage": define({
+    schema: scheduleJobSchema,
+    concurrency: 1,
+    jobOptions: { attempts: 1, removeOnComplete: true, removeOnFail: { count: 100 } },
+    handler: async () => {
+      const { handleStripeUsageJob } = await import("../billing/stripe.server");
+      return () => handleStripeUsageJob();
+    },
+  }),
+  /**
+   * A finalized invoice mirrored to Stripe, one job per invoice (deterministic id). 8 attempts, 30 s
+   * doubling (~2 h in all) ride out a Stripe incident; a refusal Stripe would repeat fails at once.
+   */
+  "billing.stripe-invoice": define({
+    schema: stripeInvoiceJobSchema,
+    concurrency: 2,
+    jobOptions: { attempts: 8, backoff: { type: "exponential", delay: 30_000 }, removeOnComplete: { age: 7 * DAY }, removeOnFail: { age: 30 * DAY } },
+    jobId: stripeInvoiceJobId,
+    handler: async () => {
+      const { handleStripeInvoiceJob } = await import("../billing/stripe.server");
+      return (payload) => handleStripeInvoiceJob(payload);
+    },
+  }),
 };
 
 /** Repeating jobs, registered by the workers process at start (idempotent upserts). */
 export const SCHEDULES: { queue: QueueName; id: string; repeat: { every?: number; pattern?: string; tz?: string } }[] = [
   { queue: "billing.meter", id: "billing-meter", repeat: { every: 15_000 } },
   { queue: "billing.schedule", id: "billing-schedule", repeat: { pattern: "30 0 * * *", tz: "Asia/Tehran" } },
+  { queue: "billing.stripe-usage", id: "billing-stripe-usage", repeat: { every: 60_000 } },
 ];
 
 export type QueueName = keyof typeof QUEUES;
