@@ -39,6 +39,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       // Reading scripts goes with reading queues (a script belongs to a queue); the page gates changes.
       scripts: can(auth.actor, "tenant.queues.read", tenant.id),
       live: can(auth.actor, "tenant.live.view", tenant.id),
+      billing: can(auth.actor, "tenant.billing.read", tenant.id),
     },
   };
 }
@@ -93,6 +94,11 @@ function PortalHeader({ data }: { data: PortalData }) {
         {tabs.live ? (
           <NavLink to={`/t/${tenant.slug}/live`} prefetch="intent">
             {t("layout.tabs.live")}
+          </NavLink>
+        ) : null}
+        {tabs.billing ? (
+          <NavLink to={`/t/${tenant.slug}/billing`} prefetch="intent">
+            {t("billing:portal.tab")}
           </NavLink>
         ) : null}
         {tabs.queues ? (

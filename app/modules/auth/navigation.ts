@@ -18,6 +18,7 @@ export function navigationFor(actor: Actor, tenants: { slug: string; name: strin
   if (can(actor, "bureau.console")) bureau.push({ labelKey: "nav.console", href: "/bureau" });
   if (can(actor, "wallboard.view")) bureau.push({ labelKey: "nav.wallboard", href: "/bureau/wallboard" });
   if (can(actor, "tenants.list")) bureau.push({ labelKey: "nav.tenants", href: "/bureau/tenants" });
+  if (can(actor, "billing.read")) bureau.push({ labelKey: "billing:console.nav", href: "/bureau/billing" });
   if (can(actor, "staff.read")) bureau.push({ labelKey: "nav.staff", href: "/bureau/staff" });
   if (can(actor, "agents.read")) bureau.push({ labelKey: "nav.agents", href: "/bureau/agents" });
   if (can(actor, "apikeys.bureau.manage")) bureau.push({ labelKey: "nav.apiKeys", href: "/bureau/api-keys" });
