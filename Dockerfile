@@ -35,9 +35,11 @@ FROM ${NODE_IMAGE} AS runtime
 WORKDIR /app
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
-    PORT=3000
-# tini reaps zombies and forwards SIGTERM so web and workers shut down gracefully.
-RUN apt-get update && apt-get install -y --no-install-recommends tini \
+    PORT=3000 \
+    CHROMIUM_PATH=/usr/bin/chromium
+# tini reaps zombies and forwards SIGTERM so web and workers shut down gracefully. Chromium prints
+# invoices and reports to PDF (the Persian font is embedded from node_modules/vazirmatn).
+RUN apt-get update && apt-get install -y --no-install-recommends tini chromium \
   && rm -rf /var/lib/apt/lists/*
 COPY --from=prod-deps --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/build ./build

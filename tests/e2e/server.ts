@@ -24,31 +24,34 @@ if (!fs.existsSync("build/node/server.js")) {
   console.error("build/node/server.js is missing: run `npm run build` first");
   process.exit(1);
 }
-const child = spawn(process.execPath, ["build/node/server.js"], {
-  stdio: "inherit",
-  env: {
-    ...process.env,
-    NODE_ENV: "production",
-    HOST: "127.0.0.1",
-    PORT: port,
-    DATABASE_URL: database.app,
-    DATABASE_OWNER_URL: database.owner,
-    REDIS_URL: redisUrl,
-    SESSION_SECRET: "e2e-session-secret-0123456789abcdef0123",
-    COOKIE_SECURE: "false",
-    MAIL_TRANSPORT: "outbox",
-    LOG_LEVEL: "warn",
-    // The login limiter would otherwise count every test's sign-in from 127.0.0.1 together.
-    LOGIN_MAX_PER_IP: "1000",
-  },
-});
+const env = {
+  ...process.env,
+  NODE_ENV: "production",
+  HOST: "127.0.0.1",
+  PORT: port,
+  DATABASE_URL: database.app,
+  DATABASE_OWNER_URL: database.owner,
+  REDIS_URL: redisUrl,
+  BULLMQ_PREFIX: `hk-e2e-${process.pid}`,
+  SESSION_SECRET: "e2e-session-secret-0123456789abcdef0123",
+  COOKIE_SECURE: "false",
+  MAIL_TRANSPORT: "outbox",
+  LOG_LEVEL: "warn",
+  DEMO_TRAFFIC: "off",
+  // The login limiter would otherwise count every test's sign-in from 127.0.0.1 together.
+  LOGIN_MAX_PER_IP: "1000",
+};
+const child = spawn(process.execPath, ["build/node/server.js"], { stdio: "inherit", env });
+// The workers too, as deployed: billing runs, metering, mail and the routing timer are theirs.
+const workers = spawn(process.execPath, ["build/node/workers.js"], { stdio: "inherit", env });
 
 let stopping = false;
 async function stop() {
   if (stopping) return;
   stopping = true;
   child.kill("SIGTERM");
-  await new Promise((r) => child.once("exit", r));
+  workers.kill("SIGTERM");
+  await Promise.all([new Promise((r) => child.once("exit", r)), new Promise((r) => workers.once("exit", r))]);
   await dropTestDatabase(database.name).catch(() => {});
   process.exit(0);
 }

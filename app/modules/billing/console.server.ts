@@ -526,8 +526,11 @@ export async function recordPayment(ctx: BureauCtx, tenantId: string, invoiceId:
 }
 
 export async function issueCreditNote(ctx: BureauCtx, tenantId: string, invoiceId: string, entry: { netAmount: bigint; reason: string }): Promise<{ creditNoteId: string; number: string }> {
-  return invoiceWrite(ctx, tenantId, invoiceId, "billing.credit_note.issued", async (trx) => {
+  const note = await invoiceWrite(ctx, tenantId, invoiceId, "billing.credit_note.issued", async (trx) => {
     const r = await issueCreditNoteIn(trx, tenantId, invoiceId, { ...entry, actorUserId: ctx.actor.userId });
     return { result: { creditNoteId: r.creditNoteId, number: r.number }, data: { creditNoteId: r.creditNoteId, number: r.number, netAmount: entry.netAmount.toString(), total: r.total.toString(), reason: entry.reason } };
   });
+  // A credit note is finalized when issued: its document and mail follow, like an invoice's.
+  await queueAfterFinalize(tenantId, note.creditNoteId);
+  return note;
 }
