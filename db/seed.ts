@@ -209,7 +209,7 @@ export function demoLogins(): DemoLogin[] {
   ];
 }
 
-const TENANT_KEY_SCOPES: ApiScope[] = ["tenant:read", "numbers:read", "numbers:write", "flows:read", "calls:read"];
+const TENANT_KEY_SCOPES: ApiScope[] = ["tenant:read", "numbers:read", "numbers:write", "flows:read", "calls:read", "queues:read", "interactions:read", "billing:read"];
 const BUREAU_KEY_SCOPES: ApiScope[] = ["tenants:read", "flows:read", "calls:read"];
 
 type SeedTrx = Parameters<Parameters<ReturnType<Kysely<DB>["transaction"]>["execute"]>[0]>[0];

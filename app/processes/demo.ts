@@ -377,6 +377,8 @@ function printSummary(creds: CredentialsFile, metricsToken: string, apiKeysKnown
       say("Try one:");
       say(`  curl -H "Authorization: Bearer ${tenantKey.key}" ${creds.url}/api/v1/phone-numbers`);
       say(`  curl -H "Authorization: Bearer ${tenantKey.key}" ${creds.url}/api/v1/tenants/me`);
+      say(`  curl -H "Authorization: Bearer ${tenantKey.key}" ${creds.url}/api/v1/usage`);
+      say(`  curl -H "Authorization: Bearer ${tenantKey.key}" ${creds.url}/api/v1/invoices`);
     }
     const bureauKey = creds.apiKeys.find((k) => !k.tenant);
     if (bureauKey) say(`  curl -H "Authorization: Bearer ${bureauKey.key}" ${creds.url}/api/v1/tenants`);
