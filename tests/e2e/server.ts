@@ -24,7 +24,7 @@ if (!fs.existsSync("build/node/server.js")) {
   console.error("build/node/server.js is missing: run `npm run build` first");
   process.exit(1);
 }
-const env = {
+const env: NodeJS.ProcessEnv = {
   ...process.env,
   NODE_ENV: "production",
   HOST: "127.0.0.1",
