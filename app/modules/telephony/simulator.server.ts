@@ -224,7 +224,15 @@ export async function hangUp(tenantId: string, callId: string, stepNo: number): 
   checkStep(stepNo);
   const before = await simulatorCall(tenantId, callId);
   let result: SimulatorStep = { call: before, lines: [], duplicate: true };
-  if (isLive(before)) result = await runStep(tenantId, callId, { type: "callerHangup" }, stepNo);
+  if (isLive(before)) {
+    try {
+      result = await runStep(tenantId, callId, { type: "callerHangup" }, stepNo);
+    } catch (err) {
+      // The call ended between the two reads (an agent closed its wrap-up, the IVR hung up): the
+      // line is still put down below, so the provider's end is recorded, as it always is.
+      if (!(err instanceof SimulatorError && err.key === "ended")) throw err;
+    }
+  }
   const ended = await endCall(tenantId, callId, "completed");
   if (!ended.duplicate) result = { call: await simulatorCall(tenantId, callId), lines: result.lines, duplicate: false };
   return result;
