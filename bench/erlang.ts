@@ -1,4 +1,5 @@
 import { agentsRequired, erlangA, type StaffingInput } from "../app/modules/wfm/erlang";
+import { mulberry32 as rng } from "../app/modules/platform/random";
 
 /**
  * Staffing for a bureau's week: 100 queues × 7 days × 48 half-hour intervals = 33,600 Erlang C
@@ -20,16 +21,6 @@ const QUEUES = 100;
 const INTERVALS = 7 * 48;
 const WEEKDAY = [1.15, 1.1, 1.05, 1.0, 0.95, 0.75, 0.55];
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function week(): StaffingInput[] {
   const r = rng(42);

@@ -3,6 +3,7 @@ import { forecast, type HistoryPoint } from "../app/modules/wfm/forecast";
 import { loadHighs } from "../app/modules/wfm/highs";
 import { solveRoster, solveRosterGreedy, type Contract, type RosterAgent, type RosterInput, type ShiftTemplate } from "../app/modules/wfm/roster";
 import { addDays, iranWeekday, localParts, localToUtc } from "../app/modules/wfm/time";
+import { mulberry32 as rng } from "../app/modules/platform/random";
 
 /**
  * Weekly roster for a bureau: 300 agents, 20 queues of 8 tenants, 24/7, 30-minute intervals.
@@ -27,16 +28,6 @@ const QUEUES = 20;
 const TENANTS = 8;
 const AGENTS = 300;
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface QueueSpec {
   id: string;

@@ -4,6 +4,7 @@ import { sql, type Kysely } from "kysely";
 import pg from "pg";
 import type { DB } from "../db/types";
 import { createTestDatabase, dropTestDatabase, ownerDb, TEST_SERVER } from "../tests/setup/test-db";
+import { mulberry32 as prng } from "../app/modules/platform/random";
 
 /**
  * The ACD under load (issue 4): "assignments/s and p50/p99 enqueue-to-offer latency with 2,000
@@ -109,17 +110,6 @@ function config() {
 }
 type Config = ReturnType<typeof config>;
 
-/** mulberry32: small, seeded, good enough to make both variants see the same load. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 type Rand = () => number;
 
 const between = (rand: Rand, [lo, hi]: [number, number]) => lo + rand() * (hi - lo);

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { DB } from "./types";
+import { mulberry32 } from "../app/modules/platform/random";
 
 /**
  * Thirty days of contact history for the demo tenants, so the customer 360 view, the wallboard's
@@ -14,16 +15,6 @@ import type { DB } from "./types";
  */
 type Trx = Kysely<DB> | Transaction<DB>;
 
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FIRST = ["علی", "مریم", "رضا", "زهرا", "حسین", "فاطمه", "مهدی", "سارا", "امیر", "نرگس", "محمد", "الهام", "سعید", "لیلا", "حمید", "نازنین", "کاوه", "شیرین", "بهرام", "پریسا"];
 const LAST = ["احمدی", "محمدی", "رضایی", "حسینی", "کریمی", "موسوی", "جعفری", "صادقی", "رحیمی", "کاظمی", "نوری", "قاسمی", "اکبری", "شریفی", "یزدانی", "طاهری"];

@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { changeAgentState, enqueue } from "~/modules/routing/acd.server";
 import { pickAgentForContact, pickContactForAgent, type AgentCandidate, type WaitingContact } from "~/modules/routing/policy";
 import { makeAgent, makeCall, makeQueue, makeTenant, owner } from "./routing.helpers";
+import { mulberry32 as prng } from "~/modules/platform/random";
 
 /**
  * The matcher's SQL locks exactly the row it takes, so it must choose what the pure policy would
@@ -12,16 +13,6 @@ import { makeAgent, makeCall, makeQueue, makeTenant, owner } from "./routing.hel
  */
 afterAll(() => owner.destroy());
 
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Floor {
   queues: { tenant_id: string; id: string; key: string; priority: number; required_skills: string[]; min_proficiency: number; language: string | null; sl_threshold_seconds: number }[];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { backtest, forecast, lastCompleteWeekStart, type HistoryPoint } from "~/modules/wfm/forecast";
 import { addDays, daysBetween, iranWeekday, localParts, localToUtc, utcOffsetMinutes } from "~/modules/wfm/time";
+import { mulberry32 as rng } from "~/modules/platform/random";
 
 const TZ = "Asia/Tehran";
 const HORIZON_DATE = "2026-01-03"; // a Saturday
@@ -27,17 +28,6 @@ function seasonal(growthPerWeek = 0, holidays: Record<string, number> = {}): Tru
   };
 }
 
-/** Deterministic noise (mulberry32) so the tests do not flake. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function history(truth: Truth, opts: { weeks?: number; tz?: string; from?: string; noise?: number; skip?: (date: string) => boolean; interval?: number } = {}): HistoryPoint[] {
   const tz = opts.tz ?? TZ;

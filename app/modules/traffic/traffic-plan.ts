@@ -2,6 +2,7 @@ import type { Language } from "../i18n/config";
 import { calendarStatus, localTimeIn, type BusinessCalendar } from "../ivr/calendar";
 import { compilePattern, nodeTargets, type Flow } from "../ivr/model";
 import type { Expecting } from "../telephony/simulator.server";
+import { mulberry32 } from "../platform/random";
 
 /**
  * The traffic generator's decisions (issue 4), pure and seeded, so a run can be replayed and every
@@ -42,17 +43,10 @@ function hash32(text: string): number {
   return h >>> 0;
 }
 
-/** mulberry32: small, fast and good enough for a simulation; never for anything secret. */
+/** A seeded generator (mulberry32) with the helpers a simulation needs; never for anything secret. */
 export function createRng(seed: number | string): Rng {
   const base = typeof seed === "number" ? seed >>> 0 : hash32(seed);
-  let state = base;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(base);
   const rng: Rng = {
     next,
     int: (min, max) => min + Math.floor(next() * (max - min + 1)),
