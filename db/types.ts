@@ -28,8 +28,19 @@ export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 export interface AgentAssignments {
   agent_id: string;
   created_at: Generated<Timestamp>;
+  dedicated: Generated<boolean>;
+  dedicated_since: Timestamp | null;
   priority: Generated<number>;
   skills: Generated<string[]>;
+  tenant_id: string;
+}
+
+export interface AgentDedications {
+  agent_id: string;
+  created_by: string | null;
+  dedicated_from: Timestamp;
+  dedicated_until: Timestamp | null;
+  metered_until: Timestamp | null;
   tenant_id: string;
 }
 
@@ -218,6 +229,8 @@ export interface Interactions {
   provider_call_id: string | null;
   queue_id: string | null;
   queued_at: Timestamp | null;
+  recording_due_at: Timestamp | null;
+  recording_metered_until: Timestamp | null;
   started_at: Generated<Timestamp>;
   state: string;
   tenant_id: string;
@@ -519,6 +532,7 @@ export interface Tenants {
   legal_name: Generated<string>;
   logo_data_url: string | null;
   name: string;
+  recording_retention_days: Generated<number>;
   slug: string;
   status: Generated<string>;
   suspended_at: Timestamp | null;
@@ -571,6 +585,7 @@ export interface UserStaffRoles {
 
 export interface DB {
   agent_assignments: AgentAssignments;
+  agent_dedications: AgentDedications;
   agent_queue_assignments: AgentQueueAssignments;
   agent_state_events: AgentStateEvents;
   agent_states: AgentStates;

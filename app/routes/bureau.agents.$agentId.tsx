@@ -6,14 +6,14 @@ import { useTranslation } from "react-i18next";
 import { AgentLanguagesFieldset } from "~/components/bureau-agent-fields";
 import { bureauLinks, FlashNotice, StatusBadge, useLang } from "~/components/bureau-ui";
 import { titleMeta } from "~/components/meta";
-import { CsrfInput, Field, FormErrors, Ltr } from "~/components/forms";
+import { CsrfInput, ErrorList, Field, FormErrors, Ltr } from "~/components/forms";
 import { getAgent, updateAgent } from "~/modules/agents/agents.server";
 import { agentUpdateSchema, formatProficiency } from "~/modules/agents/schemas";
 import { requireCsrf } from "~/modules/auth/csrf.server";
 import { notFound, requireBureauPermission } from "~/modules/auth/guards.server";
 import { bureauCtx } from "~/modules/bureau/context.server";
 import { runBureauWrite } from "~/modules/bureau/http.server";
-import { localizeDigits } from "~/modules/i18n/format";
+import { formatDate, localizeDigits } from "~/modules/i18n/format";
 import { getT } from "~/modules/i18n/i18n.server";
 import { tenantOptions } from "~/modules/tenancy/manage.server";
 
@@ -62,7 +62,13 @@ export default function EditAgent() {
       autoAnswer: agent.autoAnswer ? "on" : undefined,
       assignments: tenants.map((tn) => {
         const a = assigned.get(tn.id);
-        return { tenantId: tn.id, assigned: a ? true : undefined, priority: String(a?.priority ?? 1), skills: a?.skills.join(", ") ?? "" };
+        return {
+          tenantId: tn.id,
+          assigned: a ? true : undefined,
+          priority: String(a?.priority ?? 1),
+          skills: a?.skills.join(", ") ?? "",
+          dedicated: a?.dedicated ? true : undefined,
+        };
       }),
     },
     constraint: getZodConstraint(agentUpdateSchema),
@@ -132,6 +138,7 @@ export default function EditAgent() {
               const tenant = tenants[index];
               if (!tenant) return null;
               const fs = row.getFieldset();
+              const since = assigned.get(tenant.id)?.dedicatedSince ?? null;
               return (
                 <fieldset key={row.key} className="bureau-fieldset">
                   <legend>
@@ -155,6 +162,16 @@ export default function EditAgent() {
                     <Field label={t("agents.tenantSkills")} htmlFor={fs.skills.id} errors={fs.skills.errors} errorId={fs.skills.errorId}>
                       <input {...getInputProps(fs.skills, { type: "text" })} autoComplete="off" dir="ltr" />
                     </Field>
+                    <div className={`field${fs.dedicated.errors?.length ? " field--invalid" : ""}`}>
+                      <label className="checkbox">
+                        <input {...getInputProps(fs.dedicated, { type: "checkbox" })} />
+                        {t("agents.dedicated")}
+                      </label>
+                      <p className="field-hint">
+                        {since ? t("agents.dedicatedSince", { date: formatDate(since, lang) }) : t("agents.dedicatedHint")}
+                      </p>
+                      <ErrorList id={fs.dedicated.errorId} errors={fs.dedicated.errors} />
+                    </div>
                   </div>
                 </fieldset>
               );

@@ -133,6 +133,39 @@ describe("agents", () => {
     expect(await ownerConn().selectFrom("agent_assignments").select(["tenant_id", "priority", "skills"]).where("agent_id", "=", row.user_id).execute()).toEqual([
       { tenant_id: tenant.id, priority: 3, skills: ["vip"] },
     ]);
+    // Dedicated (the client buys the seat): one client at a time, and only a client it is assigned to.
+    const other = await makeTenant();
+    const dedicate = (fields: Record<string, string>) =>
+      run(
+        editRoute.action(
+          args(
+            post(path, cookie, {
+              languages: ["fa", "en"],
+              skills: "billing",
+              "assignments[0].tenantId": tenant.id,
+              "assignments[0].assigned": "on",
+              "assignments[0].priority": "3",
+              "assignments[1].tenantId": other.id,
+              "assignments[1].priority": "1",
+              ...fields,
+            }),
+            { agentId: row.user_id },
+          ),
+        ),
+      );
+    const twice = await dedicate({ "assignments[0].dedicated": "on", "assignments[1].assigned": "on", "assignments[1].dedicated": "on" });
+    expect(fieldErrors(twice.data)).toEqual({ "assignments[1].dedicated": ["validation:dedicatedOnce"] });
+    const unassigned = await dedicate({ "assignments[1].dedicated": "on" });
+    expect(fieldErrors(unassigned.data)).toEqual({ "assignments[1].dedicated": ["validation:dedicatedNotAssigned"] });
+    expect(await dedicate({ "assignments[0].dedicated": "on" })).toMatchObject({ status: 302, location: `${path}?notice=saved` });
+    expect(await ownerConn().selectFrom("agent_assignments").select(["tenant_id", "dedicated"]).where("agent_id", "=", row.user_id).execute()).toEqual([
+      { tenant_id: tenant.id, dedicated: true },
+    ]);
+    const page = await run(editRoute.loader(args(new Request(`http://localhost${path}`, { headers: { cookie } }), { agentId: row.user_id })));
+    const loaded = page.data as { agent: { assignments: { tenantId: string; dedicated: boolean; dedicatedSince: Date | null }[] } };
+    expect(loaded.agent.assignments).toMatchObject([{ tenantId: tenant.id, dedicated: true }]);
+    expect(loaded.agent.assignments[0]!.dedicatedSince).not.toBeNull();
+
     const missing = "00000000-0000-4000-8000-000000000000";
     expect((await run(editRoute.loader(args(new Request(`http://localhost/bureau/agents/${missing}`, { headers: { cookie } }), { agentId: missing })))).status).toBe(404);
   });

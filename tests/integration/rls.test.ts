@@ -76,6 +76,11 @@ beforeAll(async () => {
       .execute();
     // Billing (issue 5).
     await owner.insertInto("rate_plan_versions").values({ tenant_id: t.id, version: 1, effective_from: new Date("2026-01-01T00:00:00Z"), definition: JSON.stringify({}) }).execute();
+    // A closed span of a dedicated seat (the agent serves both tenants; only one span may be open).
+    await owner
+      .insertInto("agent_dedications")
+      .values({ tenant_id: t.id, agent_id: agent.id, dedicated_from: new Date("2026-10-01T00:00:00Z"), dedicated_until: new Date("2026-10-02T00:00:00Z") })
+      .execute();
     await owner
       .insertInto("usage_events")
       .values({ tenant_id: t.id, kind: "inbound_minutes", quantity: "60", raw_quantity: "60", occurred_at: new Date(), idempotency_key: `rls:${t.id}`, interaction_id: call.id, source_seq: 1 })
@@ -90,7 +95,9 @@ beforeAll(async () => {
     const run = await owner.insertInto("billing_runs").values({ period_label: "2026-11", calendar: "gregorian" }).returning("id").executeTakeFirstOrThrow();
     await owner.insertInto("billing_run_items").values({ tenant_id: t.id, run_id: run.id }).execute();
     await owner.insertInto("stripe_customers").values({ tenant_id: t.id, customer_id: `cus_${t.id.slice(0, 8)}` }).execute();
-    await owner.updateTable("invoices").set({ status: "finalized", number_seq: String(Math.floor(Math.random() * 1e9)), number: `RLS-${t.id.slice(0, 6)}` }).where("id", "=", invoice.id).execute();
+    // Numbered from the bureau's counter like any finalization, so the sequence stays gap-free for other tests.
+    const seq = (await sql<{ n: string }>`update invoice_number_counter set last_number = last_number + 1 returning last_number as n`.execute(owner)).rows[0]!.n;
+    await owner.updateTable("invoices").set({ status: "finalized", number_seq: seq, number: `RLS-${seq}` }).where("id", "=", invoice.id).execute();
     await owner
       .insertInto("payments")
       .values({ tenant_id: t.id, invoice_id: invoice.id, amount: "500", method: "bank_transfer", reference: "r", received_at: new Date() })

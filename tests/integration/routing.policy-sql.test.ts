@@ -8,8 +8,8 @@ import { mulberry32 as prng } from "~/modules/platform/random";
 /**
  * The matcher's SQL locks exactly the row it takes, so it must choose what the pure policy would
  * choose from the whole floor. On random floors (skills, proficiency with and without levels,
- * languages, priorities, thresholds, agents across tenants, some agents not available), every offer
- * the ACD makes is compared with the policy's pick.
+ * languages, priorities, thresholds, agents across tenants, dedicated seats, some agents not
+ * available), every offer the ACD makes is compared with the policy's pick.
  */
 afterAll(() => owner.destroy());
 
@@ -52,7 +52,14 @@ async function randomFloor(rand: () => number, agentCount: number, agentStates: 
     const idleSecondsAgo = 10 + i * 7 + Math.floor(rand() * 5);
     const user = await makeAgent(mine, { state, idleSecondsAgo, skills, languages, proficiency });
     const row = await owner.selectFrom("agent_states").select("idle_since").where("agent_id", "=", user.id).executeTakeFirstOrThrow();
-    agents.push({ agentId: user.id, state, idleSince: row.idle_since?.getTime() ?? 0, queueIds: mine.map((q) => q.id), skills, languages, proficiency });
+    // Some agents serving both tenants are a seat one of them bought: they take only its contacts.
+    const tenantsServed = [...new Set(mine.map((q) => q.tenant_id))];
+    let dedicatedTo: string | null = null;
+    if (tenantsServed.length > 1 && rand() < 0.4) {
+      dedicatedTo = tenantsServed[Math.floor(rand() * tenantsServed.length)]!;
+      await owner.updateTable("agent_assignments").set({ dedicated: true, dedicated_since: new Date() }).where("agent_id", "=", user.id).where("tenant_id", "=", dedicatedTo).execute();
+    }
+    agents.push({ agentId: user.id, state, idleSince: row.idle_since?.getTime() ?? 0, queueIds: mine.map((q) => q.id), skills, languages, proficiency, dedicatedTo });
   }
   return { queues, agents };
 }

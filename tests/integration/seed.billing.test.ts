@@ -31,7 +31,9 @@ describe("the demo's billing", () => {
         expect(await seedBilling(trx, tenants, { userId: null }, now)).toBe(2);
         const usage = await trx.selectFrom("usage_events").select(["tenant_id", "kind"]).where("tenant_id", "in", [...tenants.values()]).execute();
         expect(usage.length).toBeGreaterThan(200);
-        expect(new Set(usage.map((u) => u.kind))).toEqual(new Set(["inbound_minutes", "ivr_minutes"]));
+        // The biggest client's dedicated agent bills seat-hours from its seeded sessions; the others none.
+        expect(new Set(usage.map((u) => u.kind))).toEqual(new Set(["inbound_minutes", "ivr_minutes", "seat_hours"]));
+        expect(new Set(usage.filter((u) => u.kind === "seat_hours").map((u) => u.tenant_id))).toEqual(new Set([tenants.get("avaye-hamrah")]));
         const invoices = await trx.selectFrom("invoices").select(["id", "tenant_id", "status", "number", "period_label"]).where("tenant_id", "in", [...tenants.values()]).execute();
         expect(invoices).toHaveLength(2);
         expect(invoices.every((i) => i.period_label === last.label && i.number !== null)).toBe(true);
@@ -41,6 +43,11 @@ describe("the demo's billing", () => {
         expect(view.total).toBeGreaterThan(0n);
         expect(view.lines.reduce((s, l) => s + l.amount, 0n)).toBe(view.total);
         expect(view.buyer.legalName).toContain("آوای همراه");
+        const seats = view.lines.find((l) => l.kind === "seat_hours");
+        // Some twenty working days of about eight and a half hours each, at 1,200,000 rial an hour.
+        expect(seats?.quantity).toBeGreaterThan(100 * 3600);
+        expect(seats?.quantity).toBeLessThan(31 * 13 * 3600);
+        expect(seats?.amount).toBe((BigInt(seats!.quantity!) * 1_200_000n + 1800n) / 3600n);
         // A second run leaves it all as it is.
         expect(await seedBilling(trx, tenants, { userId: null }, now)).toBe(0);
         throw new Rollback();

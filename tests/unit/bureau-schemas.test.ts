@@ -116,10 +116,21 @@ describe("staff, agent and settings schemas", () => {
   it("checks assignment priorities", () => {
     const tenantId = "00000000-0000-4000-8000-000000000001";
     const ok = agentUpdateSchema.parse({ languages: ["fa"], assignments: [{ tenantId, assigned: true, priority: "3", skills: "a, b" }] });
-    expect(ok.assignments[0]).toEqual({ tenantId, assigned: true, priority: 3, skills: ["a", "b"] });
+    expect(ok.assignments[0]).toEqual({ tenantId, assigned: true, priority: 3, skills: ["a", "b"], dedicated: false });
     expect(messages(agentUpdateSchema.safeParse({ languages: ["fa"], assignments: [{ tenantId, priority: "12" }] }))).toEqual([
       "assignments.0.priority:validation:priority",
     ]);
+  });
+
+  it("lets an agent be dedicated to one assigned tenant at a time", () => {
+    const t1 = "00000000-0000-4000-8000-000000000001";
+    const t2 = "00000000-0000-4000-8000-000000000002";
+    const one = agentUpdateSchema.parse({ languages: ["fa"], assignments: [{ tenantId: t1, assigned: true, dedicated: true }, { tenantId: t2, assigned: true }] });
+    expect(one.assignments.map((a) => a.dedicated)).toEqual([true, false]);
+    expect(messages(agentUpdateSchema.safeParse({ languages: ["fa"], assignments: [{ tenantId: t1, assigned: true, dedicated: true }, { tenantId: t2, assigned: true, dedicated: true }] }))).toEqual([
+      "assignments.1.dedicated:validation:dedicatedOnce",
+    ]);
+    expect(messages(agentUpdateSchema.safeParse({ languages: ["fa"], assignments: [{ tenantId: t1, dedicated: true }] }))).toEqual(["assignments.0.dedicated:validation:dedicatedNotAssigned"]);
   });
 
   it("validates bureau settings", () => {

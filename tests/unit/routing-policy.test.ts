@@ -33,6 +33,13 @@ function contact(id: string, over: Partial<WaitingContact> = {}): WaitingContact
 }
 
 describe("routing policy: a waiting contact", () => {
+  it("never goes to a seat another tenant bought, whoever else it serves", () => {
+    const seat = agent("seat", { idleSince: sec(900), queueIds: ["q-support", "q-b"], dedicatedTo: "t-b" });
+    const shared = agent("shared", { idleSince: sec(60), queueIds: ["q-support", "q-b"] });
+    expect(pickAgentForContact(contact("c1"), [seat, shared])?.agentId).toBe("shared");
+    expect(pickAgentForContact(contact("c2", { tenantId: "t-b", queueId: "q-b" }), [seat, shared])?.agentId).toBe("seat");
+  });
+
   it("goes to the eligible agent idle longest", () => {
     const agents = [agent("a1", { idleSince: sec(30) }), agent("a2", { idleSince: sec(300) }), agent("a3", { idleSince: sec(120) })];
     expect(pickAgentForContact(contact("c1"), agents)?.agentId).toBe("a2");

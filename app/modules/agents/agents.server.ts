@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { asBureau, PermissionDenied } from "../auth/bureau.server";
 import { can } from "../auth/permissions";
 import { recordAudit } from "../auth/audit.server";
@@ -6,12 +7,17 @@ import { insertStaffUser } from "../auth/staff.server";
 import { auditActor, type BureauCtx } from "../bureau/context.server";
 import { FieldConflict, mapConflicts, NotFoundError } from "../bureau/errors";
 import type { Trx } from "../platform/db.server";
-import type { AgentCreateInput, AgentUpdateInput } from "./schemas";
+import { dedicationIssue, type AgentCreateInput, type AgentUpdateInput } from "./schemas";
 
 /**
  * Agents: staff users with the "agent" role and a row in `agents` (employee code, languages, skills),
  * assigned to tenants with a priority and per-tenant skills. Assignments are tenant-owned rows, so
  * their changes are audited on each tenant; the agent's own profile on the bureau log.
+ *
+ * An assignment may be dedicated: the tenant bought the agent's seat, and billing meters the agent's
+ * logged-in time as that tenant's seat-hours (billing/seats.ts). Every span of a dedication is kept
+ * in agent_dedications, opened and closed in the same transaction as the flag, because billing meters
+ * a day only after it has ended and must then still know who the agent was dedicated to.
  */
 export interface AgentAssignment {
   tenantId: string;
@@ -19,6 +25,8 @@ export interface AgentAssignment {
   tenantSlug: string;
   priority: number;
   skills: string[];
+  dedicated: boolean;
+  dedicatedSince: Date | null;
 }
 
 export interface Agent {
@@ -56,7 +64,16 @@ async function selectAgents(trx: Trx, agentId?: string): Promise<Agent[]> {
   const assignments = await trx
     .selectFrom("agent_assignments")
     .innerJoin("tenants", "tenants.id", "agent_assignments.tenant_id")
-    .select(["agent_assignments.agent_id", "agent_assignments.tenant_id", "agent_assignments.priority", "agent_assignments.skills", "tenants.name", "tenants.slug"])
+    .select([
+      "agent_assignments.agent_id",
+      "agent_assignments.tenant_id",
+      "agent_assignments.priority",
+      "agent_assignments.skills",
+      "agent_assignments.dedicated",
+      "agent_assignments.dedicated_since",
+      "tenants.name",
+      "tenants.slug",
+    ])
     .where(
       "agent_assignments.agent_id",
       "in",
@@ -78,7 +95,15 @@ async function selectAgents(trx: Trx, agentId?: string): Promise<Agent[]> {
     proficiency: (r.proficiency ?? {}) as Record<string, number>,
     assignments: assignments
       .filter((a) => a.agent_id === r.id)
-      .map((a) => ({ tenantId: a.tenant_id, tenantName: a.name, tenantSlug: a.slug, priority: a.priority, skills: a.skills })),
+      .map((a) => ({
+        tenantId: a.tenant_id,
+        tenantName: a.name,
+        tenantSlug: a.slug,
+        priority: a.priority,
+        skills: a.skills,
+        dedicated: a.dedicated,
+        dedicatedSince: a.dedicated_since,
+      })),
   }));
 }
 
@@ -175,7 +200,9 @@ export async function updateAgent(ctx: BureauCtx, agentId: string, input: AgentU
       });
     }
 
-    const wanted = new Map(input.assignments.filter((a) => a.assigned).map((a) => [a.tenantId, a]));
+    const issue = dedicationIssue(input.assignments);
+    if (issue) throw new FieldConflict(`assignments[${issue.index}].dedicated`, issue.messageKey);
+    const wanted = new Map(input.assignments.filter((a) => a.assigned).map((a) => [a.tenantId, { ...a, dedicated: a.dedicated ?? false }]));
     const tenantIds = [...new Set(input.assignments.map((a) => a.tenantId))];
     const existingTenants = tenantIds.length
       ? new Set((await trx.selectFrom("tenants").select("id").where("id", "in", tenantIds).execute()).map((t) => t.id))
@@ -183,7 +210,15 @@ export async function updateAgent(ctx: BureauCtx, agentId: string, input: AgentU
     for (const id of wanted.keys()) if (!existingTenants.has(id)) throw new NotFoundError("tenant");
     const current = new Map(before.assignments.map((a) => [a.tenantId, a]));
     const actor = auditActor(ctx);
+    // One instant for every span this save ends or starts: a dedication moved from one tenant to
+    // another leaves no gap and no overlap.
+    const { rows } = await sql<{ now: Date }>`select now() as now`.execute(trx);
+    const at = rows[0]!.now;
 
+    // Dedications that end go first, so the one that starts (maybe on another tenant) finds the agent free.
+    for (const [tenantId, prev] of current) {
+      if (prev.dedicated && !wanted.get(tenantId)?.dedicated) await endDedication(trx, tenantId, agentId, at);
+    }
     for (const [tenantId, prev] of current) {
       const next = wanted.get(tenantId);
       if (!next) {
@@ -194,36 +229,63 @@ export async function updateAgent(ctx: BureauCtx, agentId: string, input: AgentU
           ip: ctx.ip,
           action: "agent.unassigned",
           target: { type: "user", id: agentId },
-          data: { employeeCode: before.employeeCode },
+          data: { employeeCode: before.employeeCode, ...(prev.dedicated ? { dedicated: { from: true, to: false } } : {}) },
         });
-      } else if (next.priority !== prev.priority || JSON.stringify(next.skills) !== JSON.stringify(prev.skills)) {
+      } else if (next.priority !== prev.priority || JSON.stringify(next.skills) !== JSON.stringify(prev.skills) || next.dedicated !== prev.dedicated) {
         await trx
           .updateTable("agent_assignments")
-          .set({ priority: next.priority, skills: next.skills })
+          .set({ priority: next.priority, skills: next.skills, dedicated: next.dedicated, dedicated_since: next.dedicated ? (prev.dedicated ? prev.dedicatedSince : at) : null })
           .where("tenant_id", "=", tenantId)
           .where("agent_id", "=", agentId)
           .execute();
+        if (next.dedicated && !prev.dedicated) await startDedication(trx, tenantId, agentId, at, ctx.actor.userId);
         await recordAudit(trx, {
           tenantId,
           actor,
           ip: ctx.ip,
           action: "agent.assignment.updated",
           target: { type: "user", id: agentId },
-          data: { employeeCode: before.employeeCode, priority: { from: prev.priority, to: next.priority }, skills: { from: prev.skills, to: next.skills } },
+          data: {
+            employeeCode: before.employeeCode,
+            priority: { from: prev.priority, to: next.priority },
+            skills: { from: prev.skills, to: next.skills },
+            ...(next.dedicated !== prev.dedicated ? { dedicated: { from: prev.dedicated, to: next.dedicated } } : {}),
+          },
         });
       }
     }
     for (const [tenantId, next] of wanted) {
       if (current.has(tenantId)) continue;
-      await trx.insertInto("agent_assignments").values({ tenant_id: tenantId, agent_id: agentId, priority: next.priority, skills: next.skills }).execute();
+      await trx
+        .insertInto("agent_assignments")
+        .values({ tenant_id: tenantId, agent_id: agentId, priority: next.priority, skills: next.skills, dedicated: next.dedicated, dedicated_since: next.dedicated ? at : null })
+        .execute();
+      if (next.dedicated) await startDedication(trx, tenantId, agentId, at, ctx.actor.userId);
       await recordAudit(trx, {
         tenantId,
         actor,
         ip: ctx.ip,
         action: "agent.assigned",
         target: { type: "user", id: agentId },
-        data: { employeeCode: before.employeeCode, priority: next.priority, skills: next.skills },
+        data: { employeeCode: before.employeeCode, priority: next.priority, skills: next.skills, ...(next.dedicated ? { dedicated: true } : {}) },
       });
     }
   });
+}
+
+/** Opens a span of the agent's dedication to the tenant (the flag on the assignment is the caller's). */
+async function startDedication(trx: Trx, tenantId: string, agentId: string, at: Date, actorUserId: string | null): Promise<void> {
+  await trx.insertInto("agent_dedications").values({ tenant_id: tenantId, agent_id: agentId, dedicated_from: at, created_by: actorUserId }).execute();
+}
+
+/** Closes the open span, if any, and clears the flag (the assignment may be about to go). */
+async function endDedication(trx: Trx, tenantId: string, agentId: string, at: Date): Promise<void> {
+  await trx
+    .updateTable("agent_dedications")
+    .set({ dedicated_until: at })
+    .where("tenant_id", "=", tenantId)
+    .where("agent_id", "=", agentId)
+    .where("dedicated_until", "is", null)
+    .execute();
+  await trx.updateTable("agent_assignments").set({ dedicated: false, dedicated_since: null }).where("tenant_id", "=", tenantId).where("agent_id", "=", agentId).execute();
 }

@@ -111,6 +111,8 @@ export const agentUpdateSchema = z
           .max(9, "validation:priority")
           .default(1),
         skills: skillsField,
+        /** Bought by the tenant: the agent's logged-in time is billed to it as seat-hours. */
+        dedicated: z.boolean().optional().default(false),
       }),
     )
     .default([]),
@@ -119,5 +121,28 @@ export const agentUpdateSchema = z
     const known = new Set<string>([...value.skills, ...value.languages]);
     const unknown = Object.keys(value.proficiency).filter((k) => !known.has(k));
     if (unknown.length) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["proficiency"], message: `validation:proficiencyUnknown|names=${unknown.join(", ")}` });
+    const issue = dedicationIssue(value.assignments);
+    if (issue) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["assignments", issue.index, "dedicated"], message: issue.messageKey });
   });
-export type AgentUpdateInput = z.infer<typeof agentUpdateSchema>;
+
+type AssignmentInput = z.infer<typeof agentUpdateSchema>["assignments"][number];
+/** `dedicated` may be left out by a caller that does not deal in seats: not dedicated, as an unticked box. */
+export type AgentUpdateInput = Omit<z.infer<typeof agentUpdateSchema>, "assignments"> & {
+  assignments: (Omit<AssignmentInput, "dedicated"> & { dedicated?: boolean })[];
+};
+
+/**
+ * A seat is one person's working hours, billed to the tenant that bought it: an agent is dedicated
+ * to at most one tenant at a time, and only to a tenant it is assigned to. The form and the module
+ * both check it (the database's unique index is the last word).
+ */
+export function dedicationIssue(assignments: readonly { assigned?: boolean; dedicated?: boolean }[]): { index: number; messageKey: string } | null {
+  let seen = false;
+  for (const [index, a] of assignments.entries()) {
+    if (!a.dedicated) continue;
+    if (!a.assigned) return { index, messageKey: "validation:dedicatedNotAssigned" };
+    if (seen) return { index, messageKey: "validation:dedicatedOnce" };
+    seen = true;
+  }
+  return null;
+}

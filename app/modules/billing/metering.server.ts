@@ -3,6 +3,7 @@ import type { Trx } from "../platform/db.server";
 import { withBureauScope } from "../tenancy/scope.server";
 import { meterInteraction, type InteractionChannel, type InteractionDirection, type MeteringRules, type UsageRecord } from "./metering";
 import { listPlanVersions, versionAt, type StoredPlanVersion } from "./plans.server";
+import { recordingsOf } from "./recordings";
 
 /**
  * Usage is metered from the record, never typed in: interactions that ended (or got events since
@@ -10,6 +11,10 @@ import { listPlanVersions, versionAt, type StoredPlanVersion } from "./plans.ser
  * started, and their usage records inserted with `on conflict do nothing` on the idempotency key, so
  * metering the same interaction again (a replayed webhook's events, a second worker, a crash after
  * the insert) adds nothing. `interactions.metered_seq` remembers the last event seen.
+ *
+ * An interaction whose events hold a recording is also marked for the recording storage meter
+ * (recordings.server.ts), with its watermark cleared: a recording reported after the others were
+ * metered for some days gets its days from the start (the keys keep the rest harmless).
  */
 const DEFAULT_RULES: MeteringRules = { minuteRounding: { mode: "per_second" }, wrapUp: { mode: "none" } };
 
@@ -66,6 +71,7 @@ async function meterRows(trx: Trx, rows: Pending[]): Promise<MeterResult> {
   }
   const plans = new Map<string, StoredPlanVersion[]>();
   const records: (UsageRecord & { planVersion: number | null })[] = [];
+  const recorded: { tenantId: string; id: string; since: Date }[] = [];
   for (const r of rows) {
     let versions = plans.get(r.tenant_id);
     if (!versions) {
@@ -75,6 +81,9 @@ async function meterRows(trx: Trx, rows: Pending[]): Promise<MeterResult> {
     // The rounding of the contract in force when the contact began; before any, the first one.
     const version = versionAt(versions, r.started_at) ?? versions[0] ?? null;
     const list = byInteraction.get(r.id) ?? [];
+    const recordings = recordingsOf(list);
+    // Due from its first recording on (a day ends after it): the recording pass decides what has ended.
+    if (recordings.length > 0) recorded.push({ tenantId: r.tenant_id, id: r.id, since: new Date(Math.min(...recordings.map((x) => x.at.getTime()))) });
     const ended = [...list].reverse().find((e) => e.type === "call.ended");
     const duration = ended && typeof ended.data.durationSeconds === "number" ? ended.data.durationSeconds : null;
     const metered = meterInteraction(
@@ -116,5 +125,11 @@ async function meterRows(trx: Trx, rows: Pending[]): Promise<MeterResult> {
     update interactions i set metered_seq = v.seq
     from unnest(${rows.map((r) => r.tenant_id)}::uuid[], ${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.event_seq)}::int[]) as v(tenant_id, id, seq)
     where i.tenant_id = v.tenant_id and i.id = v.id and i.metered_seq < v.seq`.execute(trx);
+  if (recorded.length > 0) {
+    await sql`
+      update interactions i set recording_due_at = v.since, recording_metered_until = null
+      from unnest(${recorded.map((r) => r.tenantId)}::uuid[], ${recorded.map((r) => r.id)}::uuid[], ${recorded.map((r) => r.since)}::timestamptz[]) as v(tenant_id, id, since)
+      where i.tenant_id = v.tenant_id and i.id = v.id`.execute(trx);
+  }
   return { interactions: rows.length, inserted };
 }

@@ -10,7 +10,8 @@ import { billableSeconds, elapsedSeconds } from "./rounding";
  * Attribution is per interaction, and an interaction belongs to exactly one tenant: an agent who
  * serves several tenants in one shift is attributed, for each tenant, only the spans on that tenant's
  * own contacts. Idle time, breaks and time on other tenants' contacts never reach a tenant's usage
- * (seat-hours, for tenants that buy dedicated agents, are metered from agent sessions elsewhere).
+ * (seat-hours, for tenants that buy dedicated agents, are metered from agent states in seats.ts;
+ * recording storage per day kept, in recordings.ts).
  *
  * The events this reads, as the platform appends them today:
  * - call.started {direction, flowId, ...}                     interactions/calls.server.ts

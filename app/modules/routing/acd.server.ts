@@ -95,6 +95,8 @@ export interface AgentRow {
   languages: string[];
   proficiency: unknown;
   auto_answer: boolean;
+  /** The tenant the agent is a dedicated seat of, if any. */
+  dedicated_to: string | null;
 }
 
 function toCandidate(r: AgentRow, queueIds: string[]): AgentCandidate {
@@ -106,8 +108,12 @@ function toCandidate(r: AgentRow, queueIds: string[]): AgentCandidate {
     skills: r.skills,
     languages: r.languages,
     proficiency: (r.proficiency ?? {}) as Record<string, number>,
+    dedicatedTo: r.dedicated_to,
   };
 }
+
+/** The tenant an agent is dedicated to (at most one: a partial unique index), as a column of its row. */
+const DEDICATED_TO = sql.raw("(select d.tenant_id from agent_assignments d where d.agent_id = s.agent_id and d.dedicated) as dedicated_to");
 
 /** Makes sure the agent has a live-state row (offline) so it can be locked. */
 async function ensureAgentRow(trx: Trx, agentId: string) {
@@ -156,11 +162,12 @@ async function lockAgentFor(trx: Trx, contact: ContactRow): Promise<AgentRow | n
   }
   if (contact.language !== null) filters.push(sql`${contact.language}::text = any(a.languages)`);
   const { rows } = await sql<AgentRow>`/* hk:routing-agent-for */
-    select s.agent_id, s.state, s.idle_since, a.skills, a.languages, a.proficiency, a.auto_answer
+    select s.agent_id, s.state, s.idle_since, a.skills, a.languages, a.proficiency, a.auto_answer, ${DEDICATED_TO}
     from agent_queue_assignments q
     join agent_states s on s.agent_id = q.agent_id
     join agents a on a.user_id = q.agent_id
     where q.tenant_id = ${contact.tenant_id} and q.queue_id = ${contact.queue_id} and s.state = 'available'
+      and not exists (select 1 from agent_assignments d where d.agent_id = q.agent_id and d.dedicated and d.tenant_id <> q.tenant_id)
       ${filters.length ? sql`and ${sql.join(filters, sql` and `)}` : sql``}
     order by s.idle_since asc nulls first, s.agent_id
     limit 1
@@ -178,6 +185,7 @@ async function lockContactFor(trx: Trx, agent: AgentRow): Promise<ContactRow | n
     from agent_queue_assignments q
     join routing_contacts rc on rc.tenant_id = q.tenant_id and rc.queue_id = q.queue_id and rc.status = 'waiting'
     where q.agent_id = ${agent.agent_id}
+      and (${agent.dedicated_to}::uuid is null or rc.tenant_id = ${agent.dedicated_to}::uuid)
       and rc.required_skills <@ ${agent.skills}::text[]
       and (rc.language is null or rc.language = any(${agent.languages}::text[]))
       and (cardinality(rc.required_skills) = 0 or ${proficiencyOk(sql`${JSON.stringify(agent.proficiency ?? {})}::jsonb`, sql`rc.required_skills`, sql`rc.min_proficiency`)})
@@ -279,7 +287,7 @@ export async function matchContact(tenantId: string, contactId: string): Promise
   return offer;
 }
 
-const AGENT_COLUMNS = sql.raw("s.agent_id, s.state, s.idle_since, a.skills, a.languages, a.proficiency, a.auto_answer");
+const AGENT_COLUMNS = sql.join([sql.raw("s.agent_id, s.state, s.idle_since, a.skills, a.languages, a.proficiency, a.auto_answer"), DEDICATED_TO]);
 
 /**
  * Gives an available agent the best waiting contact across every tenant and queue it serves: highest
@@ -341,6 +349,7 @@ export async function offerToAgent(trx: Trx, tenantId: string, contactId: string
     join agent_queue_assignments q on q.agent_id = s.agent_id and q.tenant_id = ${tenantId} and q.queue_id = ${contact.queue_id}
     join agents a on a.user_id = s.agent_id
     where s.agent_id = ${agentId} and s.state = 'available'
+      and not exists (select 1 from agent_assignments d where d.agent_id = s.agent_id and d.dedicated and d.tenant_id <> ${tenantId})
     for update of s skip locked`.execute(trx);
   if (!rows[0]) throw new RoutingError("illegal", "that agent is not available for this queue");
   return makeOffer(trx, contact, rows[0], notices);
@@ -590,6 +599,7 @@ export async function matchableContacts(limit: number, tenantIds?: readonly stri
           join agent_states s on s.agent_id = q.agent_id
           join agents a on a.user_id = q.agent_id
           where q.tenant_id = rc.tenant_id and q.queue_id = rc.queue_id and s.state = 'available'
+            and not exists (select 1 from agent_assignments d where d.agent_id = q.agent_id and d.dedicated and d.tenant_id <> q.tenant_id)
             and a.skills @> rc.required_skills
             and (rc.language is null or rc.language = any(a.languages))
             and (cardinality(rc.required_skills) = 0 or ${proficiencyOk(sql`a.proficiency`, sql`rc.required_skills`, sql`rc.min_proficiency`)}))

@@ -34,6 +34,7 @@ async function lockAgentContact(trx: Trx, agentId: string): Promise<AgentContact
   const read = () =>
     sql<{ state: string; contact_tenant_id: string | null; contact_id: string | null; rc_id: string | null; interaction_id: string | null; queue_id: string | null } & AgentRow>`/* hk:routing-agent-contact */
       select s.agent_id, s.state, s.idle_since, s.contact_tenant_id, s.contact_id, a.skills, a.languages, a.proficiency, a.auto_answer,
+        (select d.tenant_id from agent_assignments d where d.agent_id = s.agent_id and d.dedicated) as dedicated_to,
         rc.id as rc_id, rc.interaction_id, rc.queue_id
       from agent_states s
       join agents a on a.user_id = s.agent_id

@@ -7,9 +7,9 @@
  *   highest priority, then the greatest SLA urgency (waited / service-level threshold), then the
  *   oldest.
  *
- * Eligible: the agent is assigned to the contact's queue (queue assignments imply the tenant), has
- * every required skill at the queue's minimum proficiency, and speaks the contact's language when the
- * contact has one.
+ * Eligible: the agent is assigned to the contact's queue (queue assignments imply the tenant), is not
+ * a seat another tenant bought (dedicated), has every required skill at the queue's minimum
+ * proficiency, and speaks the contact's language when the contact has one.
  */
 export interface AgentCandidate {
   agentId: string;
@@ -22,6 +22,8 @@ export interface AgentCandidate {
   languages: readonly string[];
   /** skill or language -> 1..5; a skill the agent has without a level counts as 3. */
   proficiency: Readonly<Record<string, number>>;
+  /** The tenant that bought this agent as a dedicated seat: it then takes that tenant's contacts only. */
+  dedicatedTo?: string | null;
 }
 
 export interface WaitingContact {
@@ -46,6 +48,7 @@ function level(agent: AgentCandidate, skill: string): number {
 export function isEligible(agent: AgentCandidate, contact: WaitingContact): boolean {
   if (agent.state !== "available") return false;
   if (!agent.queueIds.includes(contact.queueId)) return false;
+  if (agent.dedicatedTo && agent.dedicatedTo !== contact.tenantId) return false;
   for (const skill of contact.requiredSkills) {
     if (!agent.skills.includes(skill) || level(agent, skill) < contact.minProficiency) return false;
   }

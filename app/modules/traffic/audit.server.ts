@@ -77,6 +77,7 @@ export async function auditRouting(db: Executor, tenantIds: readonly string[], o
             and a.skills @> rc.required_skills
             and (rc.language is null or rc.language = any(a.languages))
             and not exists (select 1 from unnest(rc.required_skills) s where coalesce((a.proficiency->>s)::int, 3) < rc.min_proficiency)
+            and not exists (select 1 from agent_assignments d where d.agent_id = q.agent_id and d.dedicated and d.tenant_id <> q.tenant_id)
             and least(iv.to_at, rc.ended_at) - greatest(iv.from_at, rc.enqueued_at) > make_interval(secs => ${freeSeconds}))`.execute(db),
   ]);
 
