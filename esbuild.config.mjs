@@ -17,7 +17,8 @@ const localesFromDisk = {
 };
 
 await build({
-  entryPoints: { server: "app/processes/web.ts", workers: "workers/index.ts", migrate: "db/migrate.ts", seed: "db/seed.ts" },
+  // The roster solver runs in a worker thread of its own (app/modules/wfm/roster-solve.server.ts).
+  entryPoints: { server: "app/processes/web.ts", workers: "workers/index.ts", migrate: "db/migrate.ts", seed: "db/seed.ts", "roster-thread": "app/modules/wfm/roster-thread.ts" },
   outdir: "build/node",
   bundle: true,
   platform: "node",
@@ -28,4 +29,4 @@ await build({
   logLevel: "warning",
   plugins: [localesFromDisk],
 });
-console.log("built build/node/{server,workers,migrate,seed}.js");
+console.log("built build/node/{server,workers,migrate,seed,roster-thread}.js");

@@ -14,6 +14,7 @@ import { DEMO_FLOWS } from "./demo-flows";
 import { seedBilling } from "./demo-billing";
 import { seedHistory } from "./demo-history";
 import { seedScripts } from "./demo-scripts";
+import { seedWfm } from "./demo-wfm";
 import type { DB } from "./types";
 
 /**
@@ -612,6 +613,7 @@ export async function seedDemo(ownerUrl: string, opts: { log?: (line: string) =>
         await seedScripts(trx, tenantIds, { actor });
         await seedHistory(trx, tenantIds);
         await seedBilling(trx, tenantIds, actor);
+        await seedWfm(trx, actor, { log });
         const parts = [routed ? `the queues and dispositions of ${routed} tenant(s)` : "", added ? `the IVR flows of ${added} tenant(s)` : ""].filter(Boolean);
         log(`already seeded (${DEMO_ADMIN_EMAIL} exists): ${parts.length ? `added ${parts.join(" and ")}` : "nothing to do"}`);
         return null;
@@ -735,6 +737,8 @@ export async function seedDemo(ownerUrl: string, opts: { log?: (line: string) =>
       // Thirty days of calls, so the customer 360 view and the service-level figures start populated.
       await seedHistory(trx, tenantIds);
       await seedBilling(trx, tenantIds, admin);
+      // Workforce management: contracts, shift templates, forecasts, this week's published roster, pending leave.
+      await seedWfm(trx, admin, { log });
 
       // API keys: only the hash is stored; the token is handed back once.
       const apiKeys: DemoApiKey[] = [];

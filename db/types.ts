@@ -148,6 +148,10 @@ export interface BureauSettings {
   tax_id: Generated<string>;
   time_zone: Generated<string>;
   updated_at: Generated<Timestamp>;
+  wfm_interval_minutes: Generated<number>;
+  wfm_max_occupancy_bp: Generated<number>;
+  wfm_roster_time_limit_seconds: Generated<number>;
+  wfm_shrinkage_bp: Generated<number>;
 }
 
 export interface CallbackTasks {
@@ -583,6 +587,192 @@ export interface UserStaffRoles {
   user_id: string;
 }
 
+export interface WfmAgentProfiles {
+  agent_id: string;
+  contract_id: string | null;
+  feed_token_version: Generated<number>;
+  preferences: Generated<Json>;
+  unavailable: Generated<Json>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface WfmContracts {
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  key: string;
+  max_night_shifts: Generated<number>;
+  max_shift_minutes: Generated<number>;
+  max_weekly_minutes: Generated<number>;
+  min_days_off: Generated<number>;
+  min_rest_minutes: Generated<number>;
+  min_shift_minutes: Generated<number>;
+  min_weekly_minutes: Generated<number>;
+  name: string;
+  target_weekly_minutes: Generated<number>;
+  template_ids: Generated<string[]>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface WfmForecastAdjustments {
+  aht_percent: Generated<number>;
+  code: Generated<string>;
+  contacts_percent: Generated<number>;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  day: Timestamp;
+  from_minute: number | null;
+  id: Generated<string>;
+  note: Generated<string>;
+  queue_id: string;
+  tenant_id: string;
+  to_minute: number | null;
+}
+
+export interface WfmForecastModels {
+  backtest: Json | null;
+  generated_at: Generated<Timestamp>;
+  horizon_start: Timestamp;
+  interval_minutes: number;
+  model: Generated<Json>;
+  queue_id: string;
+  run_id: string | null;
+  tenant_id: string;
+  weeks: number;
+}
+
+export interface WfmForecasts {
+  adjusted_aht_seconds: number;
+  adjusted_contacts: number;
+  adjustments: Generated<string[]>;
+  aht_seconds: number;
+  basis: string;
+  contacts: number;
+  day_type: string;
+  generated_at: Generated<Timestamp>;
+  interval_minutes: number;
+  interval_start: Timestamp;
+  local_date: Timestamp;
+  minute_of_day: number;
+  queue_id: string;
+  run_id: string | null;
+  tenant_id: string;
+}
+
+export interface WfmLeaveRequests {
+  agent_id: string;
+  created_at: Generated<Timestamp>;
+  decided_at: Timestamp | null;
+  decided_by: string | null;
+  decision_reason: string | null;
+  from_date: Timestamp;
+  from_minute: number | null;
+  id: Generated<string>;
+  kind: Generated<string>;
+  reason: Generated<string>;
+  status: Generated<string>;
+  to_date: Timestamp;
+  to_minute: number | null;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface WfmRosterEdits {
+  actor_user_id: string | null;
+  created_at: Generated<Timestamp>;
+  data: Generated<Json>;
+  id: Generated<Int8>;
+  kind: string;
+  roster_id: string;
+}
+
+export interface WfmRosters {
+  coverage: Json;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  edits: Generated<number>;
+  gap_to_lp_bound: number | null;
+  id: Generated<string>;
+  input: Json;
+  interval_minutes: number;
+  lp_bound: Generated<number>;
+  objective: Generated<number>;
+  published_at: Timestamp | null;
+  published_by: string | null;
+  report: Json;
+  run_id: string | null;
+  solver: Generated<string>;
+  status: Generated<string>;
+  time_zone: string;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+  week_start: Timestamp;
+}
+
+export interface WfmRosterShifts {
+  agent_id: string;
+  breaks: Generated<Json>;
+  created_at: Generated<Timestamp>;
+  day: number;
+  edited: Generated<boolean>;
+  ends_at: Timestamp;
+  id: Generated<string>;
+  night: Generated<boolean>;
+  paid_minutes: number;
+  roster_id: string;
+  segments: Json;
+  starts_at: Timestamp;
+  template_id: string;
+}
+
+export interface WfmRuns {
+  created_at: Generated<Timestamp>;
+  error: string | null;
+  finished_at: Timestamp | null;
+  id: Generated<string>;
+  kind: string;
+  mip_gap: number | null;
+  objective: number | null;
+  params: Generated<Json>;
+  phase: string | null;
+  progress: Generated<number>;
+  result: Json | null;
+  roster_id: string | null;
+  started_at: Timestamp | null;
+  started_by: string | null;
+  status: Generated<string>;
+  updated_at: Generated<Timestamp>;
+  week_start: Timestamp | null;
+  weeks: number | null;
+}
+
+export interface WfmShiftTemplates {
+  active: Generated<boolean>;
+  breaks: Generated<Json>;
+  created_at: Generated<Timestamp>;
+  days: Generated<number[]>;
+  id: Generated<string>;
+  key: string;
+  name: string;
+  night: boolean | null;
+  segments: Json;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface WfmSwapRequests {
+  colleague_accepted_at: Timestamp | null;
+  colleague_id: string;
+  colleague_shift_id: string | null;
+  created_at: Generated<Timestamp>;
+  decided_at: Timestamp | null;
+  decided_by: string | null;
+  decision_reason: string | null;
+  id: Generated<string>;
+  reason: Generated<string>;
+  requester_id: string;
+  shift_id: string;
+  status: Generated<string>;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface DB {
   agent_assignments: AgentAssignments;
   agent_dedications: AgentDedications;
@@ -629,4 +819,16 @@ export interface DB {
   usage_events: UsageEvents;
   user_staff_roles: UserStaffRoles;
   users: Users;
+  wfm_agent_profiles: WfmAgentProfiles;
+  wfm_contracts: WfmContracts;
+  wfm_forecast_adjustments: WfmForecastAdjustments;
+  wfm_forecast_models: WfmForecastModels;
+  wfm_forecasts: WfmForecasts;
+  wfm_leave_requests: WfmLeaveRequests;
+  wfm_roster_edits: WfmRosterEdits;
+  wfm_roster_shifts: WfmRosterShifts;
+  wfm_rosters: WfmRosters;
+  wfm_runs: WfmRuns;
+  wfm_shift_templates: WfmShiftTemplates;
+  wfm_swap_requests: WfmSwapRequests;
 }

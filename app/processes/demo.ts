@@ -379,9 +379,16 @@ function printSummary(creds: CredentialsFile, metricsToken: string, apiKeysKnown
       say(`  curl -H "Authorization: Bearer ${tenantKey.key}" ${creds.url}/api/v1/tenants/me`);
       say(`  curl -H "Authorization: Bearer ${tenantKey.key}" ${creds.url}/api/v1/usage`);
       say(`  curl -H "Authorization: Bearer ${tenantKey.key}" ${creds.url}/api/v1/invoices`);
+      say(`  curl -H "Authorization: Bearer ${tenantKey.key}" ${creds.url}/api/v1/wfm/requirements`);
+      say(
+        `  curl -H "Authorization: Bearer ${tenantKey.key}" -H "Content-Type: application/json" -d '{"contacts":120,"intervalSeconds":1800,"ahtSeconds":240,"targetServiceLevel":0.8,"thresholdSeconds":20,"shrinkage":0.3,"patienceSeconds":90}' ${creds.url}/api/v1/wfm/staffing`,
+      );
     }
     const bureauKey = creds.apiKeys.find((k) => !k.tenant);
-    if (bureauKey) say(`  curl -H "Authorization: Bearer ${bureauKey.key}" ${creds.url}/api/v1/tenants`);
+    if (bureauKey) {
+      say(`  curl -H "Authorization: Bearer ${bureauKey.key}" ${creds.url}/api/v1/tenants`);
+      say(`  curl -H "Authorization: Bearer ${bureauKey.key}" ${creds.url}/api/v1/wfm/roster`);
+    }
     say(`  API reference: ${creds.url}/api/v1/openapi.json`);
   } else {
     say("API keys: this database was seeded elsewhere, so their plaintext is not known here. Create one in the app.");

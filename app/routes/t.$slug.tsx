@@ -40,6 +40,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       scripts: can(auth.actor, "tenant.queues.read", tenant.id),
       live: can(auth.actor, "tenant.live.view", tenant.id),
       billing: can(auth.actor, "tenant.billing.read", tenant.id),
+      staffing: can(auth.actor, "tenant.staffing.read", tenant.id),
     },
   };
 }
@@ -99,6 +100,11 @@ function PortalHeader({ data }: { data: PortalData }) {
         {tabs.billing ? (
           <NavLink to={`/t/${tenant.slug}/billing`} prefetch="intent">
             {t("billing:portal.tab")}
+          </NavLink>
+        ) : null}
+        {tabs.staffing ? (
+          <NavLink to={`/t/${tenant.slug}/staffing`} prefetch="intent">
+            {t("wfm:portal.tab")}
           </NavLink>
         ) : null}
         {tabs.queues ? (

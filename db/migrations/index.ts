@@ -6,6 +6,7 @@ import * as m2026112204 from "./2026112204_routing";
 import * as m2026120301 from "./2026120301_event_seq";
 import * as m2026120302 from "./2026120302_billing";
 import * as m2026120303 from "./2026120303_billing_seats";
+import * as m2026120304 from "./2026120304_wfm";
 
 /**
  * Every migration, by name (timestamp order). A static list rather than a folder scan, so the same
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   "2026120301_event_seq": m2026120301,
   "2026120302_billing": m2026120302,
   "2026120303_billing_seats": m2026120303,
+  "2026120304_wfm": m2026120304,
 };

@@ -36,9 +36,9 @@ describe("the portal gate", () => {
   it("opens the client admin's own tenant with the tabs the role allows", async () => {
     const data = await portalLoader(args(get(`/t/${a.slug}`, cookieAdminA), { slug: a.slug }));
     expect(data.tenant).toMatchObject({ slug: a.slug, name: "Alpha Insurance", brandColor: "#0f766e" });
-    expect(data.tabs).toEqual({ members: true, apiKeys: true, audit: true, ivr: true, simulator: true, hours: true, queues: true, dispositions: true, scripts: true, live: true, billing: true });
+    expect(data.tabs).toEqual({ members: true, apiKeys: true, audit: true, ivr: true, simulator: true, hours: true, queues: true, dispositions: true, scripts: true, live: true, billing: true, staffing: true });
     const viewer = await portalLoader(args(get(`/t/${a.slug}`, cookieViewerA), { slug: a.slug }));
-    expect(viewer.tabs).toEqual({ members: false, apiKeys: false, audit: false, ivr: true, simulator: false, hours: true, queues: true, dispositions: true, scripts: true, live: false, billing: false });
+    expect(viewer.tabs).toEqual({ members: false, apiKeys: false, audit: false, ivr: true, simulator: false, hours: true, queues: true, dispositions: true, scripts: true, live: false, billing: false, staffing: true });
   });
 
   it("answers 404 for another tenant's slug and for an unknown one", async () => {

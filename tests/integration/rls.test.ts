@@ -74,6 +74,13 @@ beforeAll(async () => {
       .insertInto("script_versions")
       .values({ tenant_id: t.id, script_id: script.id, version: 1, status: "draft", definition: JSON.stringify({ opening: [], body: [], closing: [] }) })
       .execute();
+    // Workforce management (issue 6): the tenant's forecasts, adjustments and forecast model.
+    await owner
+      .insertInto("wfm_forecasts")
+      .values({ tenant_id: t.id, queue_id: queue.id, interval_start: new Date("2030-03-01T20:30:00Z"), interval_minutes: 30, local_date: "2030-03-02", minute_of_day: 0, day_type: "normal", basis: "sameWeekday", contacts: 1, aht_seconds: 180, adjusted_contacts: 1, adjusted_aht_seconds: 180 })
+      .execute();
+    await owner.insertInto("wfm_forecast_adjustments").values({ tenant_id: t.id, queue_id: queue.id, day: "2030-03-02", contacts_percent: 10 }).execute();
+    await owner.insertInto("wfm_forecast_models").values({ tenant_id: t.id, queue_id: queue.id, horizon_start: new Date("2030-03-01T20:30:00Z"), weeks: 1, interval_minutes: 30 }).execute();
     // Billing (issue 5).
     await owner.insertInto("rate_plan_versions").values({ tenant_id: t.id, version: 1, effective_from: new Date("2026-01-01T00:00:00Z"), definition: JSON.stringify({}) }).execute();
     // A closed span of a dedicated seat (the agent serves both tenants; only one span may be open).

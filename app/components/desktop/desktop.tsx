@@ -1,4 +1,4 @@
-import { Form, useNavigation } from "@remix-run/react";
+import { Form, Link, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState, type CSSProperties, type ReactNode } from "react";
 import { useLiveReload } from "~/components/live-reload";
 import { useTranslation } from "react-i18next";
@@ -89,6 +89,9 @@ export function AgentDesktop({ data, actionData }: { data: DesktopData; actionDa
     <div className="desktop" data-state={agent.state}>
       <header className="desktop__bar">
         <h1 className="desktop__title">{t("title")}</h1>
+        <Link to="/agent/schedule" className="button button--ghost button--small" data-testid="my-schedule-link">
+          {t("wfm:agent.nav")}
+        </Link>
         <span className={`desktop__state desktop__state--${STATE_TONE[agent.state]}`} data-testid="agent-state">
           {t(`state.${agent.state}`)}
           {agent.reason && agent.state === "break" ? ` · ${t(`reasons.${agent.reason}`, { defaultValue: agent.reason })}` : null}

@@ -16,6 +16,7 @@ export const TENANT_KEY_SCOPES = [
   "interactions:read",
   "interactions:write",
   "billing:read",
+  "wfm:read",
 ] as const satisfies readonly ApiScope[];
 export const BUREAU_KEY_SCOPES = API_SCOPES;
 

@@ -7,7 +7,7 @@ import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from "@oslojs/enco
  */
 export type ApiKeyKind = "tenant" | "bureau";
 
-export const API_SCOPES = ["tenant:read", "numbers:read", "numbers:write", "flows:read", "flows:write", "calls:read", "queues:read", "agents:read", "interactions:read", "interactions:write", "billing:read", "tenants:read"] as const;
+export const API_SCOPES = ["tenant:read", "numbers:read", "numbers:write", "flows:read", "flows:write", "calls:read", "queues:read", "agents:read", "interactions:read", "interactions:write", "billing:read", "wfm:read", "tenants:read"] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
 export function generateApiKey(kind: ApiKeyKind): { token: string; prefix: string; hash: string } {

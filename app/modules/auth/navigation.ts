@@ -19,6 +19,7 @@ export function navigationFor(actor: Actor, tenants: { slug: string; name: strin
   if (can(actor, "wallboard.view")) bureau.push({ labelKey: "nav.wallboard", href: "/bureau/wallboard" });
   if (can(actor, "tenants.list")) bureau.push({ labelKey: "nav.tenants", href: "/bureau/tenants" });
   if (can(actor, "billing.read")) bureau.push({ labelKey: "billing:console.nav", href: "/bureau/billing" });
+  if (can(actor, "wfm.read")) bureau.push({ labelKey: "wfm:console.nav", href: "/bureau/wfm" });
   if (can(actor, "staff.read")) bureau.push({ labelKey: "nav.staff", href: "/bureau/staff" });
   if (can(actor, "agents.read")) bureau.push({ labelKey: "nav.agents", href: "/bureau/agents" });
   if (can(actor, "apikeys.bureau.manage")) bureau.push({ labelKey: "nav.apiKeys", href: "/bureau/api-keys" });
@@ -26,7 +27,10 @@ export function navigationFor(actor: Actor, tenants: { slug: string; name: strin
   if (can(actor, "settings.manage")) bureau.push({ labelKey: "nav.settings", href: "/bureau/settings" });
   if (can(actor, "mail.outbox.read")) bureau.push({ labelKey: "nav.outbox", href: "/bureau/outbox" });
   if (bureau.length) sections.push({ titleKey: "nav.bureau", items: bureau });
-  if (can(actor, "agent.desktop")) sections.push({ titleKey: "nav.agentArea", items: [{ labelKey: "nav.desktop", href: "/agent" }] });
+  const agentArea: NavItem[] = [];
+  if (can(actor, "agent.desktop")) agentArea.push({ labelKey: "nav.desktop", href: "/agent" });
+  if (can(actor, "wfm.schedule.own")) agentArea.push({ labelKey: "wfm:agent.nav", href: "/agent/schedule" });
+  if (agentArea.length) sections.push({ titleKey: "nav.agentArea", items: agentArea });
   const portals = tenants.filter((t) => t.role !== "agent");
   if (portals.length) {
     sections.push({ titleKey: "nav.clientPortals", items: portals.map((t) => ({ label: t.name, href: `/t/${t.slug}` })) });

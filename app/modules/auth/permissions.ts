@@ -40,6 +40,11 @@ export const BUREAU_PERMISSIONS = {
   // Billing: see revenue, invoices and usage of every tenant; edit plans, run the close, record payments.
   "billing.read": ["bureau_admin", "manager"],
   "billing.manage": ["bureau_admin", "manager"],
+  // Workforce management: forecasts, staffing, rosters, leave and adherence of the whole floor.
+  "wfm.read": ["bureau_admin", "manager", "team_leader", "wfm_planner"],
+  "wfm.manage": ["bureau_admin", "manager", "wfm_planner"],
+  // An agent's own published week, leave and swap requests (team leaders take contacts too).
+  "wfm.schedule.own": ["agent", "team_leader"],
 } as const satisfies Record<string, readonly StaffRole[]>;
 export type BureauPermission = keyof typeof BUREAU_PERMISSIONS;
 
@@ -64,6 +69,8 @@ export const TENANT_PERMISSIONS = {
   "tenant.live.view": ["client_admin", "client_supervisor"],
   // Usage to date, the projected invoice, invoices and SLA attainment of the client's own line.
   "tenant.billing.read": ["client_admin", "client_supervisor"],
+  // The staffing plan for the client's own queues against its SLA (numbers only, no agent data).
+  "tenant.staffing.read": ["client_admin", "client_supervisor", "client_viewer"],
 } as const satisfies Record<string, readonly ClientRole[]>;
 export type TenantPermission = keyof typeof TENANT_PERMISSIONS;
 
@@ -88,6 +95,7 @@ const STAFF_ON_TENANT: Record<TenantPermission, readonly StaffRole[]> = {
   "tenant.scripts.manage": ["bureau_admin", "manager", "team_leader"],
   "tenant.live.view": ["bureau_admin", "manager", "team_leader", "wfm_planner", "qa_analyst"],
   "tenant.billing.read": ["bureau_admin", "manager"],
+  "tenant.staffing.read": ["bureau_admin", "manager", "team_leader", "wfm_planner"],
 };
 
 export function can(actor: Actor, permission: BureauPermission): boolean;

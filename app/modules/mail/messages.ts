@@ -5,7 +5,7 @@ import { LANGUAGES } from "../i18n/config";
  * What the `mail.send` job carries: which template, to whom, in which language, and the template's
  * values. The message itself is rendered by the worker, in the recipient's language.
  */
-export const MAIL_TEMPLATES = ["passwordReset", "invoice"] as const;
+export const MAIL_TEMPLATES = ["passwordReset", "invoice", "schedulePublished"] as const;
 export type MailTemplate = (typeof MAIL_TEMPLATES)[number];
 
 export const passwordResetMailSchema = z.object({
@@ -30,7 +30,25 @@ export const invoiceMailSchema = z.object({
   locale: z.enum(LANGUAGES),
 });
 
-export const mailJobSchema = z.discriminatedUnion("template", [passwordResetMailSchema, invoiceMailSchema]);
+/**
+ * An agent's week as published (wfm/roster.server.ts): the shifts travel with the job, so the mail
+ * shows the roster as it was published even if it changes before the worker sends it.
+ */
+export const schedulePublishedMailSchema = z.object({
+  template: z.literal("schedulePublished"),
+  to: z.string().email(),
+  locale: z.enum(LANGUAGES),
+  name: z.string().min(1).max(120),
+  rosterId: z.string().uuid(),
+  agentId: z.string().uuid(),
+  weekStart: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  timeZone: z.string().min(1).max(64),
+  shifts: z.array(z.object({ startsAt: z.string().datetime(), endsAt: z.string().datetime(), template: z.string().max(120), night: z.boolean() })).max(7),
+  paidMinutes: z.number().int().min(0),
+});
+
+export const mailJobSchema = z.discriminatedUnion("template", [passwordResetMailSchema, invoiceMailSchema, schedulePublishedMailSchema]);
+export type SchedulePublishedMailJob = z.infer<typeof schedulePublishedMailSchema>;
 export type MailJob = z.infer<typeof mailJobSchema>;
 export type InvoiceMailJob = z.infer<typeof invoiceMailSchema>;
 

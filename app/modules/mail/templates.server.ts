@@ -2,10 +2,10 @@ import type { TFunction } from "i18next";
 import { documentFilename, ltrIsolate, money, periodTitle, type BillingT, type DocContext } from "../billing/document/format";
 import type { InvoiceView } from "../billing/invoice-view";
 import { directionOf, type Language } from "../i18n/config";
-import { formatDate, localizeDigits } from "../i18n/format";
+import { formatDate, formatNumber, formatWeekdayDate, localizeDigits } from "../i18n/format";
 import { diskT } from "../i18n/disk-t.server";
 import { publicUrl } from "../platform/env.server";
-import type { InvoiceMailJob, MailJob, RenderedMail } from "./messages";
+import type { InvoiceMailJob, MailJob, RenderedMail, SchedulePublishedMailJob } from "./messages";
 
 /** Mail is rendered in the workers, outside Vite: namespace `mail`, in the recipient's language, from disk. */
 export function mailT(lang: Language): Promise<TFunction> {
@@ -89,11 +89,33 @@ async function renderInvoiceMail(job: InvoiceMailJob, view: InvoiceView, pdf: Bu
   };
 }
 
+/** An agent's published week: one line per shift (weekday, date, times in the bureau's zone), in the agent's language. */
+async function renderScheduleMail(job: SchedulePublishedMailJob): Promise<RenderedMail> {
+  const t = await diskT(job.locale, "wfm");
+  const tz = job.timeZone;
+  const time = (iso: string) => new Intl.DateTimeFormat(job.locale === "fa" ? "fa-IR" : job.locale === "nl" ? "nl-NL" : "en-GB", { timeZone: tz, hour: "2-digit", minute: "2-digit", hour12: false }).format(new Date(iso));
+  const week = formatDate(`${job.weekStart}T12:00:00Z`, job.locale, "UTC");
+  const hours = formatNumber(Math.round((job.paidMinutes / 60) * 10) / 10, job.locale);
+  const lines = job.shifts.map((s) => `${formatWeekdayDate(s.startsAt, job.locale, tz)}: ${time(s.startsAt)}–${time(s.endsAt)} (${s.template})`);
+  const layout: Layout = {
+    lang: job.locale,
+    paragraphs: [
+      t("mail.schedulePublished.greeting", { name: job.name }),
+      t("mail.schedulePublished.intro", { week, shifts: formatNumber(job.shifts.length, job.locale), hours }),
+      ...(lines.length ? lines : [t("mail.schedulePublished.off")]),
+    ],
+    action: { label: t("mail.schedulePublished.action"), url: `${publicUrl()}/agent/schedule?week=${job.weekStart}` },
+    footer: [t("mail.schedulePublished.signature")],
+  };
+  return { kind: job.template, to: job.to, subject: t("mail.schedulePublished.subject", { week }), text: layoutText(layout), html: layoutHtml(layout) };
+}
+
 export async function renderMail(job: MailJob, data: MailData = {}): Promise<RenderedMail> {
   if (job.template === "invoice") {
     if (!data.invoice) throw new Error("the invoice mail is rendered with its invoice and PDF (billing/invoice-mail.server.ts)");
     return renderInvoiceMail(job, data.invoice.view, data.invoice.pdf);
   }
+  if (job.template === "schedulePublished") return renderScheduleMail(job);
   const t = await mailT(job.locale);
   switch (job.template) {
     case "passwordReset": {

@@ -5,6 +5,7 @@ import { Redis } from "ioredis";
 import type { z } from "zod";
 import { closeJobSchema, finalizedJobSchema, scheduleJobSchema } from "../billing/jobs";
 import { mailJobSchema } from "../mail/messages";
+import { wfmRunJobSchema } from "../wfm/jobs";
 import { stripeInvoiceJobId, stripeInvoiceJobSchema } from "../billing/stripe-jobs";
 import { loadEnv } from "./env.server";
 
@@ -42,7 +43,13 @@ export const QUEUES = {
     // link) are removed at once; failed ones are kept a week for inspection.
     jobOptions: { attempts: 6, backoff: { type: "exponential", delay: 5_000 }, removeOnComplete: true, removeOnFail: { age: 7 * DAY, count: 1000 } },
     // An invoice's mail has one id per invoice: enqueueing it again (a re-run close) adds nothing.
-    jobId: (p) => (p.template === "passwordReset" ? `passwordReset-${digest(p.token)}` : p.template === "invoice" ? `invoice-${p.invoiceId}` : undefined),
+    jobId: (p) =>
+      p.template === "passwordReset"
+        ? `passwordReset-${digest(p.token)}`
+        : p.template === "invoice"
+          ? `invoice-${p.invoiceId}`
+          : // One schedule mail per agent and roster: publishing the same roster again adds nothing.
+            `schedule-${p.rosterId}-${p.agentId}`,
     handler: async () => (await import("../mail/send.server")).handleMailSend,
   }),
   /** One tenant's monthly close (billing/runs.server.ts); the job id is the run and the tenant. */
@@ -110,6 +117,29 @@ export const QUEUES = {
     handler: async () => {
       const { handleStripeInvoiceJob } = await import("../billing/stripe.server");
       return (payload) => handleStripeInvoiceJob(payload);
+    },
+  }),
+  /** A WFM forecast run (wfm/forecast.server.ts): every queue's history -> forecast and backtest, stored. */
+  "wfm.forecast": define({
+    schema: wfmRunJobSchema,
+    concurrency: 1,
+    jobOptions: { attempts: 2, backoff: { type: "exponential", delay: 10_000 }, removeOnComplete: { age: 7 * DAY }, removeOnFail: { age: 30 * DAY } },
+    handler: async () => {
+      const { handleForecastRun } = await import("../wfm/forecast.server");
+      return (payload, ctx) => handleForecastRun(payload.runId, { attempt: ctx.attempt });
+    },
+  }),
+  /**
+   * A WFM roster run (wfm/roster.server.ts): the solver runs in a worker thread, so this process keeps
+   * serving its other queues; one at a time, each run uses a core for its whole budget.
+   */
+  "wfm.roster": define({
+    schema: wfmRunJobSchema,
+    concurrency: 1,
+    jobOptions: { attempts: 2, backoff: { type: "exponential", delay: 10_000 }, removeOnComplete: { age: 7 * DAY }, removeOnFail: { age: 30 * DAY } },
+    handler: async () => {
+      const { handleRosterRun } = await import("../wfm/roster.server");
+      return (payload, ctx) => handleRosterRun(payload.runId, { attempt: ctx.attempt });
     },
   }),
 };

@@ -1,8 +1,9 @@
 /**
- * Paths that carry a secret in the URL itself (a password-reset link's token). Request logs and
+ * Paths that carry a secret in the URL itself (a password-reset link's token, an agent's calendar
+ * feed token under /wfm/ical/). Request logs and
  * metric labels use the redacted form, so the token never reaches log storage or /metrics. Pure.
  */
-const SECRET_SEGMENT_AFTER = ["reset-password"] as const;
+const SECRET_SEGMENT_AFTER = ["reset-password", "ical"] as const;
 
 export function redactPath(path: string): string {
   const parts = path.split("/");

@@ -138,8 +138,21 @@ export interface FloorAgentEvent extends EventBase<"floor.agent"> {
   interactionId?: string | null;
 }
 
+/**
+ * The agent's published schedule of a week: published for the first time or again, or changed
+ * afterwards (an approved leave or swap, a planner's edit). The desktop refetches its week.
+ */
+export interface ScheduleEvent extends EventBase<"schedule.published" | "schedule.changed"> {
+  rosterId: string;
+  /** The roster week's Saturday, YYYY-MM-DD (bureau zone). */
+  weekStart: string;
+  /** The agent's shifts that week and their paid minutes, as published now. */
+  shifts: number;
+  paidMinutes: number;
+}
+
 export interface EventsByChannelKind {
-  agent: AgentStateEvent | OfferNewEvent | OfferWithdrawnEvent | ContactUpdatedEvent;
+  agent: AgentStateEvent | OfferNewEvent | OfferWithdrawnEvent | ContactUpdatedEvent | ScheduleEvent;
   tenant: QueueStatsEvent;
   floor: QueueStatsEvent | FloorAgentEvent;
 }
