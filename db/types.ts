@@ -23,6 +23,8 @@ export type JsonPrimitive = boolean | number | string | null;
 
 export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
 
+export type Numeric = ColumnType<string, number | string, number | string>;
+
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
 export interface AgentAssignments {
@@ -134,6 +136,59 @@ export interface BureauAuditLog {
   target_type: string | null;
 }
 
+export interface BureauDncEntries {
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  expires_at: Timestamp | null;
+  id: Generated<string>;
+  kind: string;
+  note: Generated<string>;
+  source: Generated<string>;
+  value: string;
+  value_to: string | null;
+}
+
+export interface BureauReportJobs {
+  content: Buffer | null;
+  content_type: string | null;
+  created_at: Generated<Timestamp>;
+  error: string | null;
+  filename: string | null;
+  finished_at: Timestamp | null;
+  format: string;
+  id: Generated<string>;
+  locale: string;
+  params: Generated<Json>;
+  period_label: string | null;
+  phase: string | null;
+  progress: Generated<number>;
+  report: string;
+  requested_by: string | null;
+  size_bytes: number | null;
+  started_at: Timestamp | null;
+  status: Generated<string>;
+  subscription_id: string | null;
+}
+
+export interface BureauReportSubscriptions {
+  active: Generated<boolean>;
+  calendar: string;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  format: string;
+  frequency: string;
+  id: Generated<string>;
+  last_job_id: string | null;
+  last_period_label: string | null;
+  locale: string;
+  name: string;
+  next_run_at: Timestamp;
+  params: Generated<Json>;
+  recipients: string[];
+  report: string;
+  time_zone: string;
+}
+
 export interface BureauSettings {
   billing_calendar: Generated<string>;
   billing_email: string | null;
@@ -170,6 +225,111 @@ export interface CallbackTasks {
   tenant_id: string;
 }
 
+export interface CampaignAttempts {
+  agent_id: string | null;
+  answered_at: Timestamp | null;
+  attempt_no: number;
+  campaign_id: string;
+  connected_at: Timestamp | null;
+  contact_id: string;
+  created_at: Generated<Timestamp>;
+  dialed_at: Timestamp | null;
+  disposition_code: string | null;
+  ended_at: Timestamp | null;
+  failure: string | null;
+  id: Generated<string>;
+  interaction_id: string | null;
+  mode: string;
+  outcome: string | null;
+  provider: string | null;
+  provider_call_id: string | null;
+  sim_due_at: Timestamp | null;
+  sim_plan: Json | null;
+  state: Generated<string>;
+  tenant_id: string;
+}
+
+export interface CampaignContacts {
+  attempts: Generated<number>;
+  callee_zone: string | null;
+  campaign_id: string;
+  converted: Generated<boolean>;
+  created_at: Generated<Timestamp>;
+  done_reason: string | null;
+  e164: string;
+  fields: Generated<Json>;
+  id: Generated<string>;
+  import_id: string | null;
+  last_abandoned_at: Timestamp | null;
+  last_attempt_at: Timestamp | null;
+  last_disposition: string | null;
+  last_outcome: string | null;
+  name: string | null;
+  next_attempt_at: Generated<Timestamp>;
+  outcomes: Generated<Json>;
+  phone_kind: string | null;
+  row_number: number | null;
+  status: Generated<string>;
+  tenant_id: string;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface CampaignImports {
+  campaign_id: string;
+  committed_at: Timestamp | null;
+  committed_count: number | null;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  error: string | null;
+  file_bytes: Buffer | null;
+  file_format: string;
+  file_name: string;
+  file_size: number;
+  has_header: Generated<boolean>;
+  header: Json | null;
+  id: Generated<string>;
+  mapping: Json | null;
+  preview_rows: Generated<Json>;
+  review: Json | null;
+  reviewed_at: Timestamp | null;
+  rows_read: Generated<number>;
+  rows_total: number | null;
+  rows_written: Generated<number>;
+  status: Generated<string>;
+  summary: Json | null;
+  tenant_id: string;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface Campaigns {
+  abandon_after_seconds: Generated<number>;
+  abandon_cap_bp: Generated<number>;
+  callback_delay_minutes: Generated<number>;
+  caller_id: string | null;
+  calling_window: Json;
+  completed_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  dialing_mode: Generated<string>;
+  disposition_rules: Generated<Json>;
+  ends_at: Timestamp | null;
+  fields: Generated<Json>;
+  id: Generated<string>;
+  name: string;
+  power_ratio: Generated<Numeric>;
+  priority: Generated<number>;
+  queue_id: string;
+  retry_rules: Json;
+  script_id: string | null;
+  simulation: Generated<Json>;
+  started_at: Timestamp | null;
+  starts_at: Timestamp | null;
+  status: Generated<string>;
+  tenant_id: string;
+  type: string;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface Customers {
   created_at: Generated<Timestamp>;
   email: string | null;
@@ -189,6 +349,20 @@ export interface Dispositions {
   resolved: Generated<boolean>;
   sort: Generated<number>;
   tenant_id: string;
+}
+
+export interface DncEntries {
+  campaign_id: string | null;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  expires_at: Timestamp | null;
+  id: Generated<string>;
+  kind: string;
+  note: Generated<string>;
+  source: Generated<string>;
+  tenant_id: string;
+  value: string;
+  value_to: string | null;
 }
 
 export interface InteractionEvents {
@@ -235,6 +409,7 @@ export interface Interactions {
   queued_at: Timestamp | null;
   recording_due_at: Timestamp | null;
   recording_metered_until: Timestamp | null;
+  reported_seq: Generated<number>;
   started_at: Generated<Timestamp>;
   state: string;
   tenant_id: string;
@@ -401,6 +576,218 @@ export interface RatePlanVersions {
   note: Generated<string>;
   tenant_id: string;
   version: number;
+}
+
+export interface ReportAgentDays {
+  abandoned: Generated<number>;
+  abandoned_within: Generated<Json>;
+  agent_id: string;
+  answer_wait_ms: Generated<Int8>;
+  answered: Generated<number>;
+  answered_within: Generated<Json>;
+  by_disposition: Generated<Json>;
+  by_reason: Generated<Json>;
+  callbacks_requested: Generated<number>;
+  channel: string;
+  day: Timestamp;
+  direction: string;
+  escalated: Generated<number>;
+  fcr_eligible: Generated<number>;
+  fcr_resolved: Generated<number>;
+  handled: Generated<number>;
+  hold_ms: Generated<Int8>;
+  offered: Generated<number>;
+  repeat_contacts: Generated<number>;
+  repeat_eligible: Generated<number>;
+  rolled_at: Generated<Timestamp>;
+  talk_ms: Generated<Int8>;
+  tenant_id: string;
+  thresholds: Generated<number[]>;
+  transferred: Generated<number>;
+  wrap_ms: Generated<Int8>;
+}
+
+export interface ReportAgentIntervals {
+  abandoned: Generated<number>;
+  abandoned_within: Generated<Json>;
+  agent_id: string;
+  answer_wait_ms: Generated<Int8>;
+  answered: Generated<number>;
+  answered_within: Generated<Json>;
+  by_disposition: Generated<Json>;
+  by_reason: Generated<Json>;
+  callbacks_requested: Generated<number>;
+  channel: string;
+  direction: string;
+  escalated: Generated<number>;
+  fcr_eligible: Generated<number>;
+  fcr_resolved: Generated<number>;
+  handled: Generated<number>;
+  hold_ms: Generated<Int8>;
+  interval_start: Timestamp;
+  offered: Generated<number>;
+  repeat_contacts: Generated<number>;
+  repeat_eligible: Generated<number>;
+  rolled_at: Generated<Timestamp>;
+  talk_ms: Generated<Int8>;
+  tenant_id: string;
+  thresholds: Generated<number[]>;
+  transferred: Generated<number>;
+  wrap_ms: Generated<Int8>;
+}
+
+export interface ReportAgentTime {
+  agent_id: string;
+  available_ms: Generated<Int8>;
+  handling_by_tenant: Generated<Json>;
+  handling_ms: Generated<Int8>;
+  interval_start: Timestamp;
+  logged_in_ms: Generated<Int8>;
+  not_ready_ms: Generated<Int8>;
+  rolled_at: Generated<Timestamp>;
+}
+
+export interface ReportAgentTimeDays {
+  agent_id: string;
+  available_ms: Generated<Int8>;
+  day: Timestamp;
+  handling_by_tenant: Generated<Json>;
+  handling_ms: Generated<Int8>;
+  logged_in_ms: Generated<Int8>;
+  not_ready_ms: Generated<Int8>;
+  rolled_at: Generated<Timestamp>;
+}
+
+export interface ReportCampaignDays {
+  abandoned: Generated<number>;
+  attempts: Generated<number>;
+  busy: Generated<number>;
+  by_disposition: Generated<Json>;
+  campaign_id: string;
+  connected: Generated<number>;
+  day: Timestamp;
+  failed: Generated<number>;
+  human_answered: Generated<number>;
+  no_answer: Generated<number>;
+  rolled_at: Generated<Timestamp>;
+  tenant_id: string;
+  voicemail: Generated<number>;
+}
+
+export interface ReportJobs {
+  content: Buffer | null;
+  content_type: string | null;
+  created_at: Generated<Timestamp>;
+  error: string | null;
+  filename: string | null;
+  finished_at: Timestamp | null;
+  format: string;
+  id: Generated<string>;
+  locale: string;
+  params: Generated<Json>;
+  period_label: string | null;
+  phase: string | null;
+  progress: Generated<number>;
+  report: string;
+  requested_by: string | null;
+  size_bytes: number | null;
+  started_at: Timestamp | null;
+  status: Generated<string>;
+  subscription_id: string | null;
+  tenant_id: string;
+}
+
+export interface ReportQueueDays {
+  abandoned: Generated<number>;
+  abandoned_within: Generated<Json>;
+  answer_wait_ms: Generated<Int8>;
+  answered: Generated<number>;
+  answered_within: Generated<Json>;
+  by_disposition: Generated<Json>;
+  by_reason: Generated<Json>;
+  callbacks_requested: Generated<number>;
+  channel: string;
+  day: Timestamp;
+  direction: string;
+  escalated: Generated<number>;
+  fcr_eligible: Generated<number>;
+  fcr_resolved: Generated<number>;
+  handled: Generated<number>;
+  hold_ms: Generated<Int8>;
+  offered: Generated<number>;
+  queue_id: string;
+  repeat_contacts: Generated<number>;
+  repeat_eligible: Generated<number>;
+  rolled_at: Generated<Timestamp>;
+  talk_ms: Generated<Int8>;
+  tenant_id: string;
+  thresholds: Generated<number[]>;
+  transferred: Generated<number>;
+  wrap_ms: Generated<Int8>;
+}
+
+export interface ReportQueueIntervals {
+  abandoned: Generated<number>;
+  abandoned_within: Generated<Json>;
+  answer_wait_ms: Generated<Int8>;
+  answered: Generated<number>;
+  answered_within: Generated<Json>;
+  by_disposition: Generated<Json>;
+  by_reason: Generated<Json>;
+  callbacks_requested: Generated<number>;
+  channel: string;
+  direction: string;
+  escalated: Generated<number>;
+  fcr_eligible: Generated<number>;
+  fcr_resolved: Generated<number>;
+  handled: Generated<number>;
+  hold_ms: Generated<Int8>;
+  interval_start: Timestamp;
+  offered: Generated<number>;
+  queue_id: string;
+  repeat_contacts: Generated<number>;
+  repeat_eligible: Generated<number>;
+  rolled_at: Generated<Timestamp>;
+  talk_ms: Generated<Int8>;
+  tenant_id: string;
+  thresholds: Generated<number[]>;
+  transferred: Generated<number>;
+  wrap_ms: Generated<Int8>;
+}
+
+export interface ReportRollupQueues {
+  queue_id: string;
+  tenant_id: string;
+  thresholds: number[];
+  updated_at: Generated<Timestamp>;
+}
+
+export interface ReportRollupState {
+  agent_time_until: Timestamp | null;
+  agent_time_zone: string | null;
+  id: Generated<boolean>;
+  settled_at: Timestamp | null;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface ReportSubscriptions {
+  active: Generated<boolean>;
+  calendar: string;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  format: string;
+  frequency: string;
+  id: Generated<string>;
+  last_job_id: string | null;
+  last_period_label: string | null;
+  locale: string;
+  name: string;
+  next_run_at: Timestamp;
+  params: Generated<Json>;
+  recipients: string[];
+  report: string;
+  tenant_id: string;
+  time_zone: string;
 }
 
 export interface RoutingContacts {
@@ -784,10 +1171,18 @@ export interface DB {
   billing_runs: BillingRuns;
   bureau_api_keys: BureauApiKeys;
   bureau_audit_log: BureauAuditLog;
+  bureau_dnc_entries: BureauDncEntries;
+  bureau_report_jobs: BureauReportJobs;
+  bureau_report_subscriptions: BureauReportSubscriptions;
   bureau_settings: BureauSettings;
   callback_tasks: CallbackTasks;
+  campaign_attempts: CampaignAttempts;
+  campaign_contacts: CampaignContacts;
+  campaign_imports: CampaignImports;
+  campaigns: Campaigns;
   customers: Customers;
   dispositions: Dispositions;
+  dnc_entries: DncEntries;
   interaction_events: InteractionEvents;
   interaction_notes: InteractionNotes;
   interactions: Interactions;
@@ -802,6 +1197,17 @@ export interface DB {
   payments: Payments;
   queues: Queues;
   rate_plan_versions: RatePlanVersions;
+  report_agent_days: ReportAgentDays;
+  report_agent_intervals: ReportAgentIntervals;
+  report_agent_time: ReportAgentTime;
+  report_agent_time_days: ReportAgentTimeDays;
+  report_campaign_days: ReportCampaignDays;
+  report_jobs: ReportJobs;
+  report_queue_days: ReportQueueDays;
+  report_queue_intervals: ReportQueueIntervals;
+  report_rollup_queues: ReportRollupQueues;
+  report_rollup_state: ReportRollupState;
+  report_subscriptions: ReportSubscriptions;
   routing_contacts: RoutingContacts;
   script_versions: ScriptVersions;
   scripts: Scripts;

@@ -17,6 +17,7 @@ export interface RunningWorkers {
 type AnyDefinition = {
   schema: z.ZodTypeAny;
   concurrency: number;
+  quiet?: boolean;
   handler: () => Promise<(payload: unknown, ctx: JobContext) => Promise<unknown>>;
 };
 
@@ -34,7 +35,7 @@ export async function processJob(name: QueueName, job: Pick<Job, "id" | "data" |
     const started = Date.now();
     try {
       await handler(parsed.data, { queue: name, jobId, attempt });
-      logger.info({ queue: name, attempt, ms: Date.now() - started }, "job done");
+      logger[def.quiet ? "debug" : "info"]({ queue: name, attempt, ms: Date.now() - started }, "job done");
     } catch (err) {
       logger.warn({ queue: name, attempt, err }, "job failed");
       throw err;

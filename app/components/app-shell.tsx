@@ -55,7 +55,7 @@ export function AppShell({ user, nav, today, children }: Props) {
             <ul>
               {section.items.map((item) => (
                 <li key={item.href}>
-                  <NavLink to={item.href} end={item.href === "/bureau" || item.href === "/agent"} onClick={() => setOpen(false)}>
+                  <NavLink to={item.href} end={item.href === "/bureau" || item.href === "/agent"} reloadDocument={item.document} onClick={() => setOpen(false)}>
                     {item.labelKey ? t(item.labelKey) : item.label}
                   </NavLink>
                 </li>

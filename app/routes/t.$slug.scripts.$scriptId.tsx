@@ -59,6 +59,7 @@ import {
   type ScriptErrorKey,
 } from "~/modules/scripts/scripts.server";
 import { hasErrors, validateScript, type ScriptIssue } from "~/modules/scripts/validator";
+import { campaignScriptPlaceholders } from "~/modules/campaigns/campaigns.server";
 import type { Tenant } from "~/modules/tenancy/tenants.server";
 import portalCss from "~/styles/portal.css?url";
 import scriptsCss from "~/styles/scripts.css?url";
@@ -83,7 +84,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { auth, tenant } = await requireTenantPermission(request, params.slug, "tenant.queues.read");
   const lang = (await i18nServer.getLocale(request)) as Language;
   const { script, draft, published, languages } = await requireScript(tenant, params.scriptId);
-  const [entries, queues] = await Promise.all([history(tenant.id, script.id, languages), scriptQueueChoices(tenant.id)]);
+  const [entries, queues, placeholders] = await Promise.all([history(tenant.id, script.id, languages), scriptQueueChoices(tenant.id), campaignScriptPlaceholders(tenant.id, script.id)]);
   const names = await userNames((entries ?? []).map((e) => e.createdBy));
   const current = draft ?? published;
   const label = (v: number) => localizeDigits(String(v), lang);
@@ -100,8 +101,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     publishedVersion: published ? label(published.version) : null,
     initial: current?.definition ?? STARTER_SCRIPT,
     // The stored draft's report, until the editor's own (live) one replaces it after a change.
-    draftIssues: draft ? validateScript(draft.definition, languages) : null,
+    draftIssues: draft ? validateScript(draft.definition, languages, { placeholders }) : null,
     languages,
+    // Custom fields of the campaigns that play this script: {{placeholders}} too.
+    placeholders,
     history: (entries ?? []).map((e) => ({
       version: e.version,
       versionLabel: label(e.version),
@@ -256,6 +259,7 @@ export default function ScriptEditorPage() {
         key={data.stamp}
         initial={data.initial}
         languages={data.languages}
+        placeholders={data.placeholders}
         canManage={data.canManage}
         storedIssues={actionData && actionData.intent !== "rollback" && actionData.intent !== "settings" && (actionData.ok || actionData.issues.length) ? actionData.issues : data.draftIssues}
         tenantName={data.tenantName}
@@ -317,6 +321,7 @@ function SettingsForm({ name, queueId, queues, lastResult }: { name: string; que
 function Workbench(props: {
   initial: ScriptDefinition;
   languages: Language[];
+  placeholders: string[];
   canManage: boolean;
   storedIssues: ScriptIssue[] | null;
   tenantName: string;
@@ -329,7 +334,7 @@ function Workbench(props: {
   // Editing needs the browser's state: until hydration the page is the server's read-only picture.
   const [hydrated, setHydrated] = useState(false);
   useEffect(() => setHydrated(true), []);
-  const issues = useMemo(() => validateScript(def, props.languages), [def, props.languages]);
+  const issues = useMemo(() => validateScript(def, props.languages, { placeholders: props.placeholders }), [def, props.languages, props.placeholders]);
   const update = (next: ScriptDefinition) => {
     setDef(next);
     setChanged(true);
@@ -350,6 +355,9 @@ function Workbench(props: {
             {t("editor.placeholdersHint")}{" "}
             {PLACEHOLDERS.map((p) => (
               <code key={p} dir="ltr" title={t(`placeholder.${p}`)}>{`{{${p}}}`}</code>
+            ))}
+            {props.placeholders.map((p) => (
+              <code key={p} dir="ltr" title={t("campaigns:script.fieldPlaceholder")}>{`{{${p}}}`}</code>
             ))}
           </p>
           <LineSection section="opening" def={def} languages={props.languages} issues={issues} onChange={update} />

@@ -7,6 +7,8 @@ import * as m2026120301 from "./2026120301_event_seq";
 import * as m2026120302 from "./2026120302_billing";
 import * as m2026120303 from "./2026120303_billing_seats";
 import * as m2026120304 from "./2026120304_wfm";
+import * as m2026120305 from "./2026120305_campaigns";
+import * as m2026120306 from "./2026120306_reports";
 
 /**
  * Every migration, by name (timestamp order). A static list rather than a folder scan, so the same
@@ -22,4 +24,6 @@ export const migrations: Record<string, Migration> = {
   "2026120302_billing": m2026120302,
   "2026120303_billing_seats": m2026120303,
   "2026120304_wfm": m2026120304,
+  "2026120305_campaigns": m2026120305,
+  "2026120306_reports": m2026120306,
 };

@@ -81,6 +81,32 @@ beforeAll(async () => {
       .execute();
     await owner.insertInto("wfm_forecast_adjustments").values({ tenant_id: t.id, queue_id: queue.id, day: "2030-03-02", contacts_percent: 10 }).execute();
     await owner.insertInto("wfm_forecast_models").values({ tenant_id: t.id, queue_id: queue.id, horizon_start: new Date("2030-03-01T20:30:00Z"), weeks: 1, interval_minutes: 30 }).execute();
+    // Outbound campaigns (issue 7): a campaign with a list import, a contact and its attempt, and a DNC entry.
+    const campaign = await owner
+      .insertInto("campaigns")
+      .values({ tenant_id: t.id, name: "Survey", type: "survey", queue_id: queue.id, calling_window: JSON.stringify({}), retry_rules: JSON.stringify({}) })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await owner.insertInto("campaign_imports").values({ tenant_id: t.id, campaign_id: campaign.id, file_name: "list.csv", file_format: "csv", file_size: 10 }).execute();
+    const campaignContact = await owner
+      .insertInto("campaign_contacts")
+      .values({ tenant_id: t.id, campaign_id: campaign.id, e164: "+989121234567" })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await owner.insertInto("campaign_attempts").values({ tenant_id: t.id, campaign_id: campaign.id, contact_id: campaignContact.id, attempt_no: 1, mode: "progressive" }).execute();
+    await owner.insertInto("dnc_entries").values({ tenant_id: t.id, kind: "number", value: "+989121234568" }).execute();
+    // Reports (issue 7): the rollup rows, a subscription and a generated file.
+    await owner.insertInto("report_rollup_queues").values({ tenant_id: t.id, queue_id: queue.id, thresholds: [20] }).execute();
+    await owner.insertInto("report_queue_intervals").values({ tenant_id: t.id, queue_id: queue.id, interval_start: new Date("2030-03-01T20:30:00Z"), channel: "voice", direction: "inbound", offered: 1 }).execute();
+    await owner.insertInto("report_queue_days").values({ tenant_id: t.id, queue_id: queue.id, day: "2030-03-02", channel: "voice", direction: "inbound", offered: 1 }).execute();
+    await owner.insertInto("report_agent_intervals").values({ tenant_id: t.id, agent_id: agent.id, interval_start: new Date("2030-03-01T20:30:00Z"), channel: "voice", direction: "inbound", handled: 1 }).execute();
+    await owner.insertInto("report_agent_days").values({ tenant_id: t.id, agent_id: agent.id, day: "2030-03-02", channel: "voice", direction: "inbound", handled: 1 }).execute();
+    await owner.insertInto("report_campaign_days").values({ tenant_id: t.id, campaign_id: campaign.id, day: "2030-03-02", attempts: 1 }).execute();
+    await owner
+      .insertInto("report_subscriptions")
+      .values({ tenant_id: t.id, name: "Monthly", report: "performance", frequency: "monthly", calendar: "jalali", format: "pdf", locale: "fa", recipients: ["a@example.com"], time_zone: "Asia/Tehran", next_run_at: new Date("2030-03-20T20:30:00Z") })
+      .execute();
+    await owner.insertInto("report_jobs").values({ tenant_id: t.id, report: "performance", format: "csv", locale: "fa" }).execute();
     // Billing (issue 5).
     await owner.insertInto("rate_plan_versions").values({ tenant_id: t.id, version: 1, effective_from: new Date("2026-01-01T00:00:00Z"), definition: JSON.stringify({}) }).execute();
     // A closed span of a dedicated seat (the agent serves both tenants; only one span may be open).
@@ -191,7 +217,9 @@ describe("row-level security", () => {
         names.map((n) => {
           const v = values[n];
           return Array.isArray(v)
-            ? sql`${v}::text[]`
+            ? v.every((x) => typeof x === "number")
+              ? sql`${v}::int[]`
+              : sql`${v}::text[]`
             : v !== null && typeof v === "object" && !(v instanceof Date) && !Buffer.isBuffer(v)
               ? sql`${JSON.stringify(v)}::jsonb`
               : sql`${v}`;

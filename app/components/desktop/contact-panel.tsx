@@ -54,6 +54,34 @@ function Facts({ contact, now }: { contact: DesktopContact; now: number }) {
   );
 }
 
+/** A campaign call: the campaign, and the list's contact with its custom fields (what the script fills in). */
+export function CampaignFacts({ campaign }: { campaign: NonNullable<DesktopContact["campaign"]> }) {
+  const { t } = useTranslation("campaigns");
+  const lang = useLang();
+  return (
+    <section className="desktop__campaign" aria-label={t("desktop.campaign")} data-testid="desktop-campaign">
+      <p>
+        <span className="badge">{t(`types.${campaign.type}`)}</span> <strong>{campaign.name}</strong>{" "}
+        <span className="muted">{t("desktop.attempt", { n: localizeDigits(String(campaign.attemptNo), lang) })}</span>
+      </p>
+      <dl className="definition-list">
+        <dt>{t("desktop.contactName")}</dt>
+        <dd>{campaign.contact.name ?? t("desktop.noName")}</dd>
+        <dt>{t("desktop.number")}</dt>
+        <dd>
+          <Ltr>{campaign.contact.e164}</Ltr>
+        </dd>
+        {campaign.contact.fields.map((f) => (
+          <div key={f.key} className="definition-list__row">
+            <dt>{f.label}</dt>
+            <dd dir="auto">{f.value || "—"}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}
+
 export function OfferCard({ contact, now, formRef }: { contact: DesktopContact; now: number; formRef: RefObject<HTMLFormElement> }) {
   const { t } = useTranslation("agent");
   const lang = useLang();
@@ -64,8 +92,16 @@ export function OfferCard({ contact, now, formRef }: { contact: DesktopContact; 
       <div className="desktop__tenant-band">
         <TenantBadge name={contact.tenant.name} color={contact.tenant.brandColor} />
       </div>
-      <h2 id="offer-title">{contact.kind === "callback" ? t("offer.callback") : t("offer.title")}</h2>
+      <h2 id="offer-title">
+        {contact.campaign
+          ? t(contact.campaign.preview ? "campaigns:desktop.previewTitle" : "campaigns:desktop.offerTitle", { campaign: contact.campaign.name })
+          : contact.kind === "callback"
+            ? t("offer.callback")
+            : t("offer.title")}
+      </h2>
       <p className="desktop__offer-for">{t("offer.for", { tenant: contact.tenant.name })}</p>
+      {contact.campaign ? <CampaignFacts campaign={contact.campaign} /> : null}
+      {contact.campaign?.preview ? <ScriptPanel script={contact.script} contact={contact} agentName="" /> : null}
       <Facts contact={contact} now={now} />
       <p className="muted" role="timer">
         {t("offer.expires", { seconds: localizeDigits(String(Math.ceil(left)), lang) })}
@@ -75,8 +111,8 @@ export function OfferCard({ contact, now, formRef }: { contact: DesktopContact; 
           <CsrfInput />
           <input type="hidden" name="intent" value="accept" />
           <input type="hidden" name="contactId" value={contact.contactId} />
-          <button type="submit" className="button" disabled={navigation.state !== "idle"} aria-keyshortcuts="a">
-            {t("offer.accept")} <kbd>A</kbd>
+          <button type="submit" className="button" disabled={navigation.state !== "idle"} aria-keyshortcuts="a" data-testid={contact.campaign?.preview ? "preview-dial" : undefined}>
+            {contact.campaign?.preview ? t("campaigns:desktop.dial") : t("offer.accept")} <kbd>A</kbd>
           </button>
         </Form>
         <Form method="post" className="inline-form">
@@ -130,6 +166,7 @@ export function ContactPanel({
       <div className="desktop__contact-grid">
         <div className="stack">
           <section className="card">
+            {contact.campaign ? <CampaignFacts campaign={contact.campaign} /> : null}
             <Facts contact={contact} now={now} />
             {inCall ? (
               <div className="desktop__actions">
@@ -304,15 +341,22 @@ function WrapUpForm({
         ) : null}
         <label htmlFor="wrapup-notes">{t("wrapup.notes")}</label>
         <textarea id="wrapup-notes" name="notes" rows={3} maxLength={4000} />
-        <label htmlFor="callback-in">{t("wrapup.callback")}</label>
-        <select id="callback-in" name="callbackIn" defaultValue="">
-          <option value="">{t("wrapup.noCallback")}</option>
-          {CALLBACK_OFFSETS.map((o) => (
-            <option key={o} value={o}>
-              {t(`wrapup.in.${o}`)}
-            </option>
-          ))}
-        </select>
+        {contact.campaign ? (
+          // A campaign call's next try is the campaign's (its disposition rules and retry delays).
+          <p className="field-hint">{t("campaigns:desktop.wrapupHint")}</p>
+        ) : (
+          <>
+            <label htmlFor="callback-in">{t("wrapup.callback")}</label>
+            <select id="callback-in" name="callbackIn" defaultValue="">
+              <option value="">{t("wrapup.noCallback")}</option>
+              {CALLBACK_OFFSETS.map((o) => (
+                <option key={o} value={o}>
+                  {t(`wrapup.in.${o}`)}
+                </option>
+              ))}
+            </select>
+          </>
+        )}
         <div>
           <button type="submit" className="button" disabled={busy || contact.dispositions.length === 0}>
             {t("wrapup.submit")}

@@ -42,9 +42,11 @@ export function ScriptPanel({ script, contact, agentName }: { script: unknown; c
     language,
     fallbacks: LANGUAGES.filter((l) => l !== language),
     values: {
-      customerName: contact.customer?.customer.name || undefined,
-      customerPhone: contact.customer?.customer.phone ?? contact.from ?? undefined,
-      agentName,
+      // A campaign contact's custom fields first, so the desktop's own values win a clash.
+      ...Object.fromEntries((contact.campaign?.contact.fields ?? []).map((f) => [f.key, f.value])),
+      customerName: contact.campaign?.contact.name || contact.customer?.customer.name || undefined,
+      customerPhone: contact.campaign?.contact.e164 ?? contact.customer?.customer.phone ?? contact.from ?? undefined,
+      agentName: agentName || undefined,
       tenantName: contact.tenant.name,
       queueName: contact.queue.name,
     },

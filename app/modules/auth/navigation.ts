@@ -5,6 +5,8 @@ export interface NavItem {
   labelKey?: string;
   label?: string;
   href: string;
+  /** Served outside the Remix app (the job queues' page): opened with a full page load. */
+  document?: boolean;
 }
 export interface NavSection {
   titleKey: string;

@@ -45,6 +45,14 @@ export const BUREAU_PERMISSIONS = {
   "wfm.manage": ["bureau_admin", "manager", "wfm_planner"],
   // An agent's own published week, leave and swap requests (team leaders take contacts too).
   "wfm.schedule.own": ["agent", "team_leader"],
+  // Outbound campaigns of every tenant (the console's list; each campaign opens in its tenant's portal).
+  "campaigns.read": ["bureau_admin", "manager", "team_leader", "wfm_planner", "qa_analyst"],
+  // The bureau-wide do-not-call list (every tenant's campaigns respect it).
+  "dnc.bureau.manage": ["bureau_admin", "manager"],
+  // Reports of every tenant (MIS work: managers, team leaders, planners, QA), their exports and subscriptions.
+  "reports.read": ["bureau_admin", "manager", "team_leader", "wfm_planner", "qa_analyst"],
+  // The job queues' operations page (bull-board): retry, remove, inspect payloads.
+  "queues.admin": ["bureau_admin"],
 } as const satisfies Record<string, readonly StaffRole[]>;
 export type BureauPermission = keyof typeof BUREAU_PERMISSIONS;
 
@@ -71,6 +79,13 @@ export const TENANT_PERMISSIONS = {
   "tenant.billing.read": ["client_admin", "client_supervisor"],
   // The staffing plan for the client's own queues against its SLA (numbers only, no agent data).
   "tenant.staffing.read": ["client_admin", "client_supervisor", "client_viewer"],
+  // Outbound campaigns: their lists, progress and results; running them; the client's do-not-call list.
+  "tenant.campaigns.read": ["client_admin", "client_supervisor", "client_viewer"],
+  "tenant.campaigns.manage": ["client_admin", "client_supervisor"],
+  "tenant.dnc.manage": ["client_admin", "client_supervisor"],
+  // The client's own reports and exports; subscribing mails them on a schedule.
+  "tenant.reports.read": ["client_admin", "client_supervisor", "client_viewer"],
+  "tenant.reports.subscribe": ["client_admin", "client_supervisor"],
 } as const satisfies Record<string, readonly ClientRole[]>;
 export type TenantPermission = keyof typeof TENANT_PERMISSIONS;
 
@@ -96,6 +111,12 @@ const STAFF_ON_TENANT: Record<TenantPermission, readonly StaffRole[]> = {
   "tenant.live.view": ["bureau_admin", "manager", "team_leader", "wfm_planner", "qa_analyst"],
   "tenant.billing.read": ["bureau_admin", "manager"],
   "tenant.staffing.read": ["bureau_admin", "manager", "team_leader", "wfm_planner"],
+  "tenant.campaigns.read": ["bureau_admin", "manager", "team_leader", "wfm_planner", "qa_analyst"],
+  // The bureau runs campaigns for its clients: its managers and team leaders operate them.
+  "tenant.campaigns.manage": ["bureau_admin", "manager", "team_leader"],
+  "tenant.dnc.manage": ["bureau_admin", "manager", "team_leader"],
+  "tenant.reports.read": ["bureau_admin", "manager", "team_leader", "wfm_planner", "qa_analyst"],
+  "tenant.reports.subscribe": ["bureau_admin", "manager", "team_leader", "wfm_planner", "qa_analyst"],
 };
 
 export function can(actor: Actor, permission: BureauPermission): boolean;

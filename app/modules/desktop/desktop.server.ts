@@ -3,6 +3,7 @@ import { readCustomer360, type Customer360 } from "../customers/customers.server
 import type { Trx } from "../platform/db.server";
 import { withBureauScope } from "../tenancy/scope.server";
 import type { AgentState } from "../routing/agent-state";
+import { campaignForInteraction, type DesktopCampaign } from "../campaigns/desktop.server";
 
 /**
  * What the agent desktop shows, read in one transaction: the agent's live state, its queues across
@@ -58,6 +59,8 @@ export interface DesktopContact {
   transferQueues: { key: string; name: string }[];
   /** Colleagues available right now for the contact's queue (a transfer to a named agent). */
   transferAgents: { id: string; name: string }[];
+  /** A campaign call: the campaign, the list's contact and its fields (kind "campaign"). */
+  campaign: DesktopCampaign | null;
 }
 
 export interface Escalation {
@@ -199,6 +202,7 @@ export async function readContact(trx: Trx, tenantId: string, contactId: string)
     .orderBy("d.sort")
     .orderBy("d.name")
     .execute();
+  const campaign = row.kind === "campaign" ? await campaignForInteraction(trx, tenantId, row.interaction_id) : null;
   // Only outcomes are chosen: a reason with outcomes under it is a group, not an answer.
   const parents = new Set(dispositions.map((d) => d.parent_id).filter(Boolean));
   const transferQueues = await trx
@@ -237,12 +241,14 @@ export async function readContact(trx: Trx, tenantId: string, contactId: string)
     offerExpiresAt: row.offer_expires_at?.toISOString() ?? null,
     notes: notes.map((n) => ({ body: n.body, author: n.author_label, at: n.created_at.toISOString() })),
     customer: row.customer_id ? await readCustomer360(trx, tenantId, row.customer_id, { currentInteractionId: row.interaction_id }) : null,
-    script: script?.definition ?? null,
+    // A campaign brings its own script; without one the queue's plays.
+    script: campaign?.script ?? script?.definition ?? null,
     dispositions: dispositions
       .filter((d) => !parents.has(d.id))
       .map((d) => ({ id: d.id, code: d.code, name: d.name, resolved: d.resolved, parentName: d.parent_name })),
     transferQueues,
     transferAgents,
+    campaign,
   };
 }
 

@@ -5,7 +5,7 @@ import { LANGUAGES } from "../i18n/config";
  * What the `mail.send` job carries: which template, to whom, in which language, and the template's
  * values. The message itself is rendered by the worker, in the recipient's language.
  */
-export const MAIL_TEMPLATES = ["passwordReset", "invoice", "schedulePublished"] as const;
+export const MAIL_TEMPLATES = ["passwordReset", "invoice", "schedulePublished", "report"] as const;
 export type MailTemplate = (typeof MAIL_TEMPLATES)[number];
 
 export const passwordResetMailSchema = z.object({
@@ -47,7 +47,22 @@ export const schedulePublishedMailSchema = z.object({
   paidMinutes: z.number().int().min(0),
 });
 
-export const mailJobSchema = z.discriminatedUnion("template", [passwordResetMailSchema, invoiceMailSchema, schedulePublishedMailSchema]);
+/**
+ * A scheduled report (reports/subscriptions.server.ts): only ids travel; the worker attaches the
+ * report file already generated and stored for the subscription's period.
+ */
+export const reportMailSchema = z.object({
+  template: z.literal("report"),
+  /** null: a bureau report. */
+  tenantId: z.string().uuid().nullable(),
+  jobId: z.string().uuid(),
+  subscriptionId: z.string().uuid(),
+  to: z.string().email(),
+  locale: z.enum(LANGUAGES),
+});
+
+export const mailJobSchema = z.discriminatedUnion("template", [passwordResetMailSchema, invoiceMailSchema, schedulePublishedMailSchema, reportMailSchema]);
+export type ReportMailJob = z.infer<typeof reportMailSchema>;
 export type SchedulePublishedMailJob = z.infer<typeof schedulePublishedMailSchema>;
 export type MailJob = z.infer<typeof mailJobSchema>;
 export type InvoiceMailJob = z.infer<typeof invoiceMailSchema>;

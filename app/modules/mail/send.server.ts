@@ -6,6 +6,8 @@ import { deliverMail } from "./transport.server";
 export async function handleMailSend(job: MailJob): Promise<{ transport: "smtp" | "outbox" | "skipped"; id: string }> {
   // The invoice mail loads its invoice and PDF first, and marks the invoice sent once delivered.
   if (job.template === "invoice") return (await import("../billing/invoice-mail.server")).sendInvoiceMail(job);
+  // A scheduled report attaches its stored file.
+  if (job.template === "report") return (await import("../reports/mail.server")).sendReportMail(job);
   const mail = await renderMail(job);
   return deliverMail(mail);
 }

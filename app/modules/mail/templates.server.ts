@@ -5,7 +5,7 @@ import { directionOf, type Language } from "../i18n/config";
 import { formatDate, formatNumber, formatWeekdayDate, localizeDigits } from "../i18n/format";
 import { diskT } from "../i18n/disk-t.server";
 import { publicUrl } from "../platform/env.server";
-import type { InvoiceMailJob, MailJob, RenderedMail, SchedulePublishedMailJob } from "./messages";
+import type { InvoiceMailJob, MailJob, RenderedMail, ReportMailJob, SchedulePublishedMailJob } from "./messages";
 
 /** Mail is rendered in the workers, outside Vite: namespace `mail`, in the recipient's language, from disk. */
 export function mailT(lang: Language): Promise<TFunction> {
@@ -51,6 +51,31 @@ function layoutHtml({ lang, paragraphs, action, footer }: Layout) {
 /** What a template needs besides its job: the invoice mail is rendered from the invoice and its PDF. */
 export interface MailData {
   invoice?: { view: InvoiceView; pdf: Buffer };
+  /** A scheduled report: its title and period in the recipient's language, and the file to attach. */
+  report?: { title: string; period: string; scope: string; subscription: string; file: { filename: string; contentType: string; content: Buffer }; url: string };
+}
+
+/** A scheduled report: what it is and for which period, with its file attached (reports namespace). */
+async function renderReportMail(job: ReportMailJob, report: NonNullable<MailData["report"]>): Promise<RenderedMail> {
+  const t = await diskT(job.locale, "reports");
+  const layout: Layout = {
+    lang: job.locale,
+    paragraphs: [
+      t("mail.intro", { title: report.title, period: report.period, scope: report.scope }),
+      t("mail.attachment", { filename: report.file.filename }),
+      t("mail.subscription", { name: report.subscription }),
+    ],
+    action: { label: t("mail.action"), url: report.url },
+    footer: [t("mail.signature")],
+  };
+  return {
+    kind: job.template,
+    to: job.to,
+    subject: t("mail.subject", { title: report.title, period: report.period }),
+    text: layoutText(layout),
+    html: layoutHtml(layout),
+    attachments: [report.file],
+  };
 }
 
 /**
@@ -116,6 +141,10 @@ export async function renderMail(job: MailJob, data: MailData = {}): Promise<Ren
     return renderInvoiceMail(job, data.invoice.view, data.invoice.pdf);
   }
   if (job.template === "schedulePublished") return renderScheduleMail(job);
+  if (job.template === "report") {
+    if (!data.report) throw new Error("the report mail is rendered with its file (reports/mail.server.ts)");
+    return renderReportMail(job, data.report);
+  }
   const t = await mailT(job.locale);
   switch (job.template) {
     case "passwordReset": {

@@ -5,8 +5,10 @@ import { Redis } from "ioredis";
 import type { z } from "zod";
 import { closeJobSchema, finalizedJobSchema, scheduleJobSchema } from "../billing/jobs";
 import { mailJobSchema } from "../mail/messages";
-import { wfmRunJobSchema } from "../wfm/jobs";
 import { stripeInvoiceJobId, stripeInvoiceJobSchema } from "../billing/stripe-jobs";
+import { wfmRunJobSchema } from "../wfm/jobs";
+import { attemptJobId, attemptJobSchema, dialJobSchema, importJobId, importJobSchema } from "../campaigns/jobs";
+import { deliverJobId, deliverJobSchema, generateJobId, generateJobSchema, reportsTickSchema } from "../reports/jobs";
 import { loadEnv } from "./env.server";
 
 /**
@@ -26,6 +28,8 @@ interface QueueDefinition<S extends z.ZodTypeAny> {
   jobOptions: JobsOptions;
   /** A deterministic job id makes enqueueing the same work twice a no-op (BullMQ ignores the duplicate). */
   jobId?: (payload: z.output<S>) => string | undefined;
+  /** Log each finished job at debug level only (a tick every second would drown the log). */
+  quiet?: boolean;
   handler: () => Promise<(payload: z.output<S>, ctx: JobContext) => Promise<unknown>>;
 }
 
@@ -48,8 +52,11 @@ export const QUEUES = {
         ? `passwordReset-${digest(p.token)}`
         : p.template === "invoice"
           ? `invoice-${p.invoiceId}`
-          : // One schedule mail per agent and roster: publishing the same roster again adds nothing.
-            `schedule-${p.rosterId}-${p.agentId}`,
+          : p.template === "report"
+            ? // One mail per report file and recipient: a retried delivery mails nobody twice.
+              `report-${p.jobId}-${digest(p.to)}`
+            : // One schedule mail per agent and roster: publishing the same roster again adds nothing.
+              `schedule-${p.rosterId}-${p.agentId}`,
     handler: async () => (await import("../mail/send.server")).handleMailSend,
   }),
   /** One tenant's monthly close (billing/runs.server.ts); the job id is the run and the tenant. */
@@ -142,6 +149,87 @@ export const QUEUES = {
       return (payload, ctx) => handleRosterRun(payload.runId, { attempt: ctx.attempt });
     },
   }),
+  /** A contact list's review or commit (campaigns/imports.server.ts); progress is written to the import row. */
+  "campaigns.import": define({
+    schema: importJobSchema,
+    concurrency: 1,
+    // Finished ids are dropped at once: a list mapped again reviews again under the same id.
+    jobOptions: { attempts: 3, backoff: { type: "exponential", delay: 5_000 }, removeOnComplete: true, removeOnFail: true },
+    jobId: importJobId,
+    handler: async () => {
+      const { handleImportJob } = await import("../campaigns/imports.server");
+      return (payload, ctx) => handleImportJob(payload, { attempt: ctx.attempt, maxAttempts: 3 });
+    },
+  }),
+  /** The dialer's tick, every second (SCHEDULES): due results, abandons, dispositions, then new dials. */
+  "campaigns.dial": define({
+    schema: dialJobSchema,
+    concurrency: 1,
+    quiet: true,
+    jobOptions: { attempts: 1, removeOnComplete: true, removeOnFail: { count: 100 } },
+    handler: async () => {
+      const { dialerTick } = await import("../campaigns/dialer.server");
+      return (payload) => dialerTick(payload.at ? { now: new Date(payload.at) } : {});
+    },
+  }),
+  /** One dial (campaigns/dialer.server.ts): the job id is the attempt, and the attempt's state makes a repeat a no-op. */
+  "campaigns.attempt": define({
+    schema: attemptJobSchema,
+    concurrency: 16,
+    jobOptions: { attempts: 3, backoff: { type: "exponential", delay: 2_000 }, removeOnComplete: true, removeOnFail: { age: 7 * DAY, count: 1000 } },
+    jobId: attemptJobId,
+    quiet: true,
+    handler: async () => {
+      const { handleAttemptJob } = await import("../campaigns/dialer.server");
+      return (payload) => handleAttemptJob(payload);
+    },
+  }),
+  /**
+   * Every minute (SCHEDULES): the report rollups brought up to date from the record (interactions
+   * with unseen events, agent time, campaign days; reports/rollup.server.ts). One at a time: runs are
+   * serialized by an advisory lock as well, so a second worker process skips.
+   */
+  "reports.rollup": define({
+    schema: reportsTickSchema,
+    concurrency: 1,
+    jobOptions: { attempts: 1, removeOnComplete: true, removeOnFail: { count: 100 } },
+    handler: async () => {
+      const { runRollup } = await import("../reports/rollup.server");
+      return (payload) => runRollup(payload.at ? { now: new Date(payload.at) } : {});
+    },
+  }),
+  /** A report rendered into its file (XLSX, CSV, PDF) with its progress in the job row (reports/files.server.ts). */
+  "reports.generate": define({
+    schema: generateJobSchema,
+    concurrency: 2,
+    jobOptions: { attempts: 2, backoff: { type: "exponential", delay: 5_000 }, removeOnComplete: { age: DAY }, removeOnFail: { age: 7 * DAY } },
+    jobId: generateJobId,
+    handler: async () => {
+      const { generateReport } = await import("../reports/files.server");
+      return (payload, ctx) => generateReport(payload, { attempt: ctx.attempt, maxAttempts: 2 });
+    },
+  }),
+  /** Every minute (SCHEDULES): subscriptions whose period ended, queued for delivery once each. */
+  "reports.schedule": define({
+    schema: reportsTickSchema,
+    concurrency: 1,
+    jobOptions: { attempts: 1, removeOnComplete: true, removeOnFail: { count: 100 } },
+    handler: async () => {
+      const { scheduleDue } = await import("../reports/subscriptions.server");
+      return (payload) => scheduleDue(payload.at ? new Date(payload.at) : new Date());
+    },
+  }),
+  /** A subscription's period rendered and mailed (one id per subscription and period). */
+  "reports.deliver": define({
+    schema: deliverJobSchema,
+    concurrency: 1,
+    jobOptions: { attempts: 3, backoff: { type: "exponential", delay: 30_000 }, removeOnComplete: { age: 7 * DAY }, removeOnFail: { age: 30 * DAY } },
+    jobId: deliverJobId,
+    handler: async () => {
+      const { deliverSubscription } = await import("../reports/subscriptions.server");
+      return (payload) => deliverSubscription(payload);
+    },
+  }),
 };
 
 /** Repeating jobs, registered by the workers process at start (idempotent upserts). */
@@ -149,6 +237,9 @@ export const SCHEDULES: { queue: QueueName; id: string; repeat: { every?: number
   { queue: "billing.meter", id: "billing-meter", repeat: { every: 15_000 } },
   { queue: "billing.schedule", id: "billing-schedule", repeat: { pattern: "30 0 * * *", tz: "Asia/Tehran" } },
   { queue: "billing.stripe-usage", id: "billing-stripe-usage", repeat: { every: 60_000 } },
+  { queue: "campaigns.dial", id: "campaigns-dial", repeat: { every: 1_000 } },
+  { queue: "reports.rollup", id: "reports-rollup", repeat: { every: 60_000 } },
+  { queue: "reports.schedule", id: "reports-schedule", repeat: { every: 60_000 } },
 ];
 
 export type QueueName = keyof typeof QUEUES;
@@ -198,6 +289,19 @@ export async function enqueue<N extends QueueName>(name: N, payload: QueuePayloa
   const jobId = opts.jobId ?? def.jobId?.(data);
   const job = await queue(name).add(name, data, { ...def.jobOptions, ...opts, ...(jobId ? { jobId } : {}) });
   return job.id!;
+}
+
+/** enqueue for many payloads of one queue in one round trip (BullMQ addBulk); ids as the registry defines them. */
+export async function enqueueMany<N extends QueueName>(name: N, payloads: readonly QueuePayload<N>[]): Promise<void> {
+  if (payloads.length === 0) return;
+  const def = QUEUES[name] as unknown as QueueDefinition<z.ZodTypeAny>;
+  await queue(name).addBulk(
+    payloads.map((payload) => {
+      const data: unknown = def.schema.parse(payload);
+      const jobId = def.jobId?.(data);
+      return { name, data, opts: { ...def.jobOptions, ...(jobId ? { jobId } : {}) } };
+    }),
+  );
 }
 
 export async function closeQueues() {

@@ -312,7 +312,8 @@ export interface EnqueueInput {
   interactionId: string;
   /** The queue's key, as an IVR queue node names it. */
   queueKey: string;
-  kind?: "call" | "callback";
+  /** "campaign": an answered outbound campaign call (or a preview reservation), abandoned by the dialer, never overflowed. */
+  kind?: "call" | "callback" | "campaign";
   /** Keep the original wait when a contact moves (overflow, transfer): the enqueue time to carry over. */
   enqueuedAt?: Date;
 }

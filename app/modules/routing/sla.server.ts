@@ -3,19 +3,43 @@ import type { Executor } from "../platform/db.server";
 import type { SlCounts } from "./sla";
 
 /**
- * The service-level counts in SQL, in one place: the wallboard's "today", billing's month and the
- * reports all count a routed contact the same way (sla.ts states the formula). `counted` selects the
- * contacts of the window (by when they entered the queue); `rc` is routing_contacts, `q` its queue.
+ * The service-level predicates in SQL, in one place: the wallboard's "today", billing's month and the
+ * reports' rollups (reports/rollup.server.ts) all count a routed contact the same way (sla.ts states
+ * the formula). `rc` names a routing_contacts row (or a row with its columns); a threshold is a
+ * column reference (the queue's) or a number of seconds.
+ */
+type Seconds = RawBuilder<number> | number;
+const col = (rc: string, name: string) => sql.ref(`${rc}.${name}`);
+
+export function answeredSql(rc = "rc") {
+  return sql<boolean>`${col(rc, "connected_at")} is not null`;
+}
+
+export function answeredWithinSql(seconds: Seconds, rc = "rc") {
+  return sql<boolean>`${col(rc, "connected_at")} is not null and ${col(rc, "connected_at")} - ${col(rc, "enqueued_at")} <= make_interval(secs => ${seconds})`;
+}
+
+export function abandonedSql(rc = "rc") {
+  return sql<boolean>`${col(rc, "status")} = 'abandoned'`;
+}
+
+/** Abandoned within the threshold (a short abandon when it is the short-abandon threshold). */
+export function abandonedWithinSql(seconds: Seconds, rc = "rc") {
+  return sql<boolean>`${col(rc, "status")} = 'abandoned' and ${col(rc, "ended_at")} - ${col(rc, "enqueued_at")} <= make_interval(secs => ${seconds})`;
+}
+
+/**
+ * The service-level counts of the contacts `counted` selects (by when they entered the queue); `rc`
+ * is routing_contacts, `q` its queue.
  */
 export function slCountColumns(counted: RawBuilder<boolean>) {
+  const threshold = sql<number>`q.sl_threshold_seconds`;
+  const short = sql<number>`q.short_abandon_seconds`;
   return sql`
-    count(*) filter (where rc.connected_at is not null and ${counted})::int as answered,
-    count(*) filter (where rc.connected_at is not null and ${counted}
-      and rc.connected_at - rc.enqueued_at <= make_interval(secs => q.sl_threshold_seconds))::int as answered_within,
-    count(*) filter (where rc.status = 'abandoned' and ${counted}
-      and rc.ended_at - rc.enqueued_at > make_interval(secs => q.short_abandon_seconds))::int as abandoned,
-    count(*) filter (where rc.status = 'abandoned' and ${counted}
-      and rc.ended_at - rc.enqueued_at <= make_interval(secs => q.short_abandon_seconds))::int as short_abandoned`;
+    count(*) filter (where ${answeredSql()} and ${counted})::int as answered,
+    count(*) filter (where ${answeredWithinSql(threshold)} and ${counted})::int as answered_within,
+    count(*) filter (where ${abandonedSql()} and ${counted} and not (${abandonedWithinSql(short)}))::int as abandoned,
+    count(*) filter (where ${abandonedWithinSql(short)} and ${counted})::int as short_abandoned`;
 }
 
 export interface QueueSl {

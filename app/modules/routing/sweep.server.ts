@@ -76,6 +76,8 @@ export async function overflowDue(limit = 100, scope: SweepScope = {}): Promise<
         "i.language",
       ])
       .where("rc.status", "=", "waiting")
+      // An answered campaign call waits seconds, not minutes: the dialer abandons it (campaigns/dialer.server.ts).
+      .where("rc.kind", "<>", "campaign")
       .$if(scope.tenantIds !== undefined, (qb) => qb.where("rc.tenant_id", "in", [...scope.tenantIds!, "00000000-0000-0000-0000-000000000000"]))
       .where("q.overflow_action", "<>", "none")
       .where(sql<boolean>`rc.enqueued_at + make_interval(secs => q.max_wait_seconds) < now()`)
@@ -95,7 +97,7 @@ export async function overflowDue(limit = 100, scope: SweepScope = {}): Promise<
           tenantId: r.tenant_id,
           interactionId: r.interaction_id,
           queueKey: r.overflow_key,
-          kind: r.kind as "call" | "callback",
+          kind: r.kind as "call" | "callback" | "campaign",
           enqueuedAt: r.enqueued_at,
         });
         moved.push({ tenantId: r.tenant_id, contactId });

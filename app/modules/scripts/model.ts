@@ -31,7 +31,8 @@ export const targetSchema = z.string().regex(STEP_ID_RE, "validation:slug");
 /** Values the agent desktop fills in at run time; `{{name}}` in any text. */
 export const PLACEHOLDERS = ["customerName", "customerPhone", "agentName", "tenantName", "queueName"] as const;
 export type PlaceholderName = (typeof PLACEHOLDERS)[number];
-export type PlaceholderValues = Partial<Record<PlaceholderName, string>>;
+/** The desktop's own values, plus any custom fields (a campaign contact's) by their keys. */
+export type PlaceholderValues = Partial<Record<PlaceholderName, string>> & Partial<Record<string, string>>;
 export const PLACEHOLDER_RE = /{{\s*([A-Za-z][A-Za-z0-9_]*)\s*}}/g;
 
 export function isPlaceholder(name: string): name is PlaceholderName {

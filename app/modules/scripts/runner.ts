@@ -175,7 +175,8 @@ export function placeholderSegments(text: string, values: PlaceholderValues): Se
   for (const m of text.matchAll(PLACEHOLDER_RE)) {
     if (m.index > last) out.push({ kind: "text", text: text.slice(last, m.index) });
     const name = m[1]!;
-    const value = isPlaceholder(name) ? values[name]?.trim() : undefined;
+    // The desktop's own values, and any other the caller gives (a campaign contact's custom fields).
+    const value = isPlaceholder(name) || Object.prototype.hasOwnProperty.call(values, name) ? values[name]?.trim() : undefined;
     out.push({ kind: "value", name, value: value ? value : null });
     last = m.index + m[0].length;
   }

@@ -9,6 +9,7 @@ import { withTenant } from "../tenancy/scope.server";
 import { canonical, diffScripts, type ScriptDiff } from "./diff";
 import { scriptDefinitionSchema, type ScriptDefinition } from "./model";
 import { hasErrors, validateScript, type ScriptIssue } from "./validator";
+import { scriptPlaceholders } from "../campaigns/campaigns.server";
 
 /**
  * Agent scripts and their versions (issue 4), versioned like the IVR flows: at most one draft (being
@@ -365,8 +366,10 @@ export async function saveDraft(
   const parsed = parseDefinition(definition, languages);
   return withTenant(tenantId, async (trx) => {
     await lockScript(trx, tenantId, scriptId);
-    const saved = await writeDraft(trx, tenantId, scriptId, parsed.definition, actor, parsed.issues);
-    return { ...saved, issues: parsed.issues };
+    // The custom fields of the campaigns playing this script are placeholders the desktop fills too.
+    const issues = validateScript(parsed.definition, languages, { placeholders: await scriptPlaceholders(trx, tenantId, scriptId) });
+    const saved = await writeDraft(trx, tenantId, scriptId, parsed.definition, actor, issues);
+    return { ...saved, issues };
   });
 }
 
@@ -406,7 +409,7 @@ export async function publish(
       }
     }
     if (!draft) throw new ScriptError("noDraft");
-    const issues = validateScript(draft.definition, languages);
+    const issues = validateScript(draft.definition, languages, { placeholders: await scriptPlaceholders(trx, tenantId, scriptId) });
     if (hasErrors(issues)) throw new ScriptError("hasErrors", issues);
     const previous = await archivePublished(trx, tenantId, scriptId);
     const row = await trx
@@ -481,9 +484,10 @@ export function history(tenantId: string, scriptId: string, languages: readonly 
       .execute();
     const versions = rows.map(toVersion);
     const keys = versions.map((v) => canonical(v.definition));
+    const placeholders = await scriptPlaceholders(trx, tenantId, scriptId);
     return versions
       .map((v, i) => {
-        const { errors, warnings } = counts(validateScript(v.definition, languages));
+        const { errors, warnings } = counts(validateScript(v.definition, languages, { placeholders }));
         const same = keys.lastIndexOf(keys[i]!, i - 1);
         return {
           version: v.version,

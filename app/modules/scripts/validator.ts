@@ -67,10 +67,18 @@ export function hasErrors(issues: readonly ScriptIssue[]) {
  * in other words). Once it parses, every rule runs and all issues are returned in script order:
  * opening, body, closing, then the script-wide ones.
  */
-export function validateScript(definition: unknown, languages: readonly Language[]): ScriptIssue[] {
+export interface ValidateOptions {
+  /**
+   * Placeholders the desktop fills besides its own: the custom fields of the campaigns that use the
+   * script ("{{debtAmount}}" from a collection list).
+   */
+  placeholders?: readonly string[];
+}
+
+export function validateScript(definition: unknown, languages: readonly Language[], opts: ValidateOptions = {}): ScriptIssue[] {
   const parsed = scriptDefinitionSchema.safeParse(definition);
   if (!parsed.success) return schemaIssues(definition, parsed.error.issues);
-  return [...textIssues(parsed.data, languages), ...bodyIssues(parsed.data), ...emptyParts(parsed.data)].sort(
+  return [...textIssues(parsed.data, languages, new Set(opts.placeholders ?? [])), ...bodyIssues(parsed.data), ...emptyParts(parsed.data)].sort(
     (a, b) => order(parsed.data, a) - order(parsed.data, b),
   );
 }
@@ -103,7 +111,7 @@ function schemaIssues(raw: unknown, zodIssues: readonly { path: (string | number
 }
 
 /** Empty texts, a missing tenant language, and placeholders the desktop cannot fill. */
-function textIssues(def: ScriptDefinition, languages: readonly Language[]): ScriptIssue[] {
+function textIssues(def: ScriptDefinition, languages: readonly Language[], extra: ReadonlySet<string>): ScriptIssue[] {
   const issues: ScriptIssue[] = [];
   for (const { section, line, stepId, field, text, required } of textsOf(def)) {
     const at = { section, line, stepId };
@@ -118,7 +126,7 @@ function textIssues(def: ScriptDefinition, languages: readonly Language[]): Scri
     }
     const unknown = new Set<string>();
     for (const value of Object.values(text)) {
-      for (const m of (value ?? "").matchAll(PLACEHOLDER_RE)) if (!isPlaceholder(m[1]!)) unknown.add(m[1]!);
+      for (const m of (value ?? "").matchAll(PLACEHOLDER_RE)) if (!isPlaceholder(m[1]!) && !extra.has(m[1]!)) unknown.add(m[1]!);
     }
     for (const name of unknown) issues.push({ ...at, code: "unknownPlaceholder", severity: "error", params: { field, name } });
   }

@@ -48,6 +48,8 @@ export type CreateCallInput = {
   statusCallbackEvent?: ("initiated" | "ringing" | "answered" | "completed")[];
   /** Seconds to let the callee's phone ring. */
   timeout?: number;
+  /** Answering machine detection: the answer webhook then carries AnsweredBy (human, machine_start, ...). */
+  machineDetection?: "Enable" | "DetectMessageEnd";
 };
 
 /** Base of every error this client throws, so callers can catch provider trouble in one place. */
@@ -194,6 +196,7 @@ export function createTwilioClient(options: TwilioClientOptions): TwilioClient {
       if (input.statusCallback !== undefined) form.set("StatusCallback", input.statusCallback);
       for (const event of input.statusCallbackEvent ?? []) form.append("StatusCallbackEvent", event);
       if (input.timeout !== undefined) form.set("Timeout", String(input.timeout));
+      if (input.machineDetection !== undefined) form.set("MachineDetection", input.machineDetection);
       return post("/Calls.json", form);
     },
   };
